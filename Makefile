@@ -1,0 +1,49 @@
+# Dream Recap: the two commands are `make demo` and `make test`. Everything else is set-up they share.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CONCURRENCY ?= 2
+
+.PHONY: setup demo test python-deps node-deps browser profiles warehouse docs clean
+
+setup: python-deps node-deps browser profiles.yml
+
+python-deps: $(VENV)/.installed
+$(VENV)/.installed: requirements.lock.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	@touch $@
+
+node-deps: remotion/node_modules/.installed
+remotion/node_modules/.installed: remotion/package.json remotion/package-lock.json
+	cd remotion && npm ci --no-audit --no-fund
+	@touch $@
+
+browser:
+	@bash scripts/ensure-browser.sh
+
+profiles.yml:
+	cp profiles.example.yml profiles.yml
+
+warehouse: setup
+	$(BIN)/dbt build
+
+# The main job on the embedded default: demo data -> dbt build -> videos in ./out
+demo: setup
+	$(BIN)/dbt build
+	$(BIN)/render-runner go --concurrency $(CONCURRENCY)
+	@echo "Videos are in $$(pwd)/out"
+
+# Same set-up, then the whole test suite (CI runs exactly this through .ci/run)
+test: setup
+	$(BIN)/python -m pytest
+
+docs: setup
+	$(BIN)/dbt docs generate
+	@echo "Open target/index.html, or run: $(BIN)/dbt docs serve"
+
+clean:
+	rm -rf out target logs warehouse.duckdb .render-cache
