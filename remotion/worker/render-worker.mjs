@@ -1,0 +1,125 @@
+// A long-lived render worker: the one boundary between the runner and Remotion.
+//
+// Started once per pool slot with a pre-built bundle; opens the browser once and renders many jobs.
+// Protocol: newline-delimited JSON. stdin gets jobs, stdout gets exactly one reply per job
+// (everything else Remotion prints goes to stderr).
+//   job   {"id": str, "payload": {...}, "video": path|null, "poster": path|null,
+//          "scale": 1, "frameRange": [a, b]|null, "settings": {jpegQuality, x264Preset, crf, tabs}}
+//   reply {"id", "ok": true, "video": {durationInFrames, fps, width, height}, "renderMs", "rssBytes"}
+//         {"id", "ok": false, "kind": "invalid_payload"|"render", "error": "one readable line"}
+//   first line after start: {"event": "ready", "pid": n}
+import {openBrowser, renderMedia, renderStill, selectComposition} from '@remotion/renderer';
+import {createInterface} from 'node:readline';
+
+console.log = (...args) => console.error(...args);
+console.info = (...args) => console.error(...args);
+
+const arg = (name, fallback = null) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const serveUrl = arg('--serve-url');
+const browserExecutable = arg('--browser') || process.env.RECAP_BROWSER_EXECUTABLE || null;
+if (!serveUrl) {
+  console.error('usage: node worker/render-worker.mjs --serve-url BUNDLE_DIR [--browser PATH]');
+  process.exit(2);
+}
+
+const reply = (message) => process.stdout.write(JSON.stringify(message) + '\n');
+
+let browser = null;
+const getBrowser = async () => {
+  if (!browser) {
+    browser = await openBrowser('chrome', {
+      browserExecutable,
+      chromiumOptions: {},
+      logLevel: 'error',
+    });
+  }
+  return browser;
+};
+const dropBrowser = async () => {
+  const old = browser;
+  browser = null;
+  if (old) await old.close({silent: true}).catch(() => undefined);
+};
+
+const firstLine = (error) => {
+  const text = String(error?.message ?? error);
+  const line = text.split('\n').find((l) => l.trim()) ?? text;
+  return line.trim().slice(0, 500);
+};
+
+const isInvalidPayload = (error) => /invalid payload:/i.test(String(error?.message ?? error));
+
+const defaults = {jpegQuality: 80, x264Preset: 'veryfast', crf: 20, tabs: 1, timeoutMs: 120000};
+
+const renderJob = async (job) => {
+  const started = Date.now();
+  const settings = {...defaults, ...(job.settings ?? {})};
+  const puppeteerInstance = await getBrowser();
+  const inputProps = job.payload;
+  const common = {serveUrl, inputProps, puppeteerInstance, logLevel: 'error', timeoutInMilliseconds: settings.timeoutMs};
+  const result = {};
+  if (job.video) {
+    const composition = await selectComposition({...common, id: 'Recap'});
+    await renderMedia({
+      ...common,
+      composition,
+      codec: 'h264',
+      outputLocation: job.video,
+      overwrite: true,
+      scale: job.scale ?? 1,
+      frameRange: job.frameRange ?? null,
+      imageFormat: 'jpeg',
+      jpegQuality: settings.jpegQuality,
+      x264Preset: settings.x264Preset,
+      crf: settings.crf,
+      colorSpace: 'bt709',
+      concurrency: settings.tabs,
+    });
+    result.video = {
+      durationInFrames: composition.durationInFrames,
+      fps: composition.fps,
+      width: composition.width,
+      height: composition.height,
+    };
+  }
+  if (job.poster) {
+    const composition = await selectComposition({...common, id: 'Poster'});
+    await renderStill({
+      ...common,
+      composition,
+      output: job.poster,
+      overwrite: true,
+      imageFormat: 'jpeg',
+      jpegQuality: 90,
+      scale: job.scale ?? 1,
+      frame: 0,
+    });
+  }
+  return {...result, renderMs: Date.now() - started};
+};
+
+reply({event: 'ready', pid: process.pid});
+const lines = createInterface({input: process.stdin, crlfDelay: Infinity});
+for await (const line of lines) {
+  if (!line.trim()) continue;
+  let job;
+  try {
+    job = JSON.parse(line);
+  } catch (error) {
+    reply({id: null, ok: false, kind: 'protocol', error: `bad job line: ${firstLine(error)}`});
+    continue;
+  }
+  try {
+    const result = await renderJob(job);
+    reply({id: job.id, ok: true, ...result, rssBytes: process.memoryUsage().rss});
+  } catch (error) {
+    const invalid = isInvalidPayload(error);
+    if (!invalid) await dropBrowser(); // a crashed or hung tab: start the next job on a fresh browser
+    reply({id: job.id, ok: false, kind: invalid ? 'invalid_payload' : 'render', error: firstLine(error)});
+  }
+}
+await dropBrowser();
+process.exit(0);

@@ -1,0 +1,307 @@
+"""`render-runner`: the command line. It parses, prints and calls the modules that do the work."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import signal
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from render_runner.errors import RecapError
+from render_runner.template import PROJECT_DIR
+
+app = typer.Typer(
+    help=(
+        "Dream Recap render runner: reads recap_payloads from the warehouse that dbt built, renders one "
+        "video + poster per user with Remotion, stores them (local folder or S3) and tracks every job in "
+        "the warehouse so a run can stop, crash or be split across machines without losing or "
+        "duplicating a video."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+out = Console()
+
+# -- options shared by several commands (same names as dbt where dbt has them) ---------------------
+ProfilesDir = Annotated[
+    Optional[Path],
+    typer.Option("--profiles-dir", envvar="DBT_PROFILES_DIR", help="Folder with profiles.yml (as dbt: default ./ if it has one, else ~/.dbt)."),
+]
+Target = Annotated[
+    Optional[str],
+    typer.Option("--target", "-t", envvar="DBT_TARGET", help="profiles.yml target (as dbt: default the profile's `target`, i.e. dev = DuckDB)."),
+]
+Output = Annotated[
+    str,
+    typer.Option("--output", "-o", envvar="RECAP_OUTPUT", help="Where videos go: a folder (default ./out) or s3://bucket/prefix."),
+]
+S3Endpoint = Annotated[
+    Optional[str],
+    typer.Option("--s3-endpoint-url", envvar=["RECAP_S3_ENDPOINT_URL", "AWS_ENDPOINT_URL"], help="S3-compatible endpoint (MinIO, R2, SeaweedFS...)."),
+]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Print every job and full tracebacks.")]
+
+
+def _parse_frames(frames: str | None) -> tuple[int, int] | None:
+    if not frames:
+        return None
+    match = re.fullmatch(r"(\d+)-(\d+)", frames.strip())
+    if not match or int(match.group(1)) > int(match.group(2)):
+        raise RecapError(f"--frames {frames!r}: expected a range like 0-59")
+    return int(match.group(1)), int(match.group(2))
+
+
+def _fail(exc: Exception, verbose: bool) -> None:
+    if verbose:
+        console.print_exception()
+    console.print(f"[red]error:[/] {exc}")
+    raise typer.Exit(1)
+
+
+@app.command()
+def go(
+    concurrency: Annotated[int, typer.Option("--concurrency", "-c", envvar="RECAP_CONCURRENCY", min=1, help="Renders in flight on this machine (one Node worker + browser each). Default: number of CPU cores.")] = 0,
+    output: Output = "out",
+    s3_endpoint_url: S3Endpoint = None,
+    target: Target = None,
+    profiles_dir: ProfilesDir = None,
+    lease: Annotated[int, typer.Option("--lease", envvar="RECAP_LEASE_SECONDS", min=5, help="Seconds a claimed job stays reserved without a heartbeat; a dead runner's jobs are claimed again after it.")] = 600,
+    max_attempts: Annotated[int, typer.Option("--max-attempts", envvar="RECAP_MAX_ATTEMPTS", min=1, help="Attempts per job before it is marked failed.")] = 3,
+    retry_backoff: Annotated[float, typer.Option("--retry-backoff", envvar="RECAP_RETRY_BACKOFF", min=0, help="Seconds before the first retry; doubles each attempt.")] = 5.0,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", envvar="RECAP_RETRY_FAILED", help="Put failed jobs back in the queue first.")] = False,
+    scale: Annotated[float, typer.Option("--scale", envvar="RECAP_SCALE", min=0.1, max=2, help="Render at this fraction of 1080x1920 (for smoke runs).")] = 1.0,
+    frames: Annotated[Optional[str], typer.Option("--frames", envvar="RECAP_FRAMES", help="Render only frames A-B (for smoke runs), e.g. 0-59.")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", envvar="RECAP_LIMIT", min=1, help="Claim at most this many jobs, then stop.")] = None,
+    render_timeout: Annotated[float, typer.Option("--render-timeout", envvar="RECAP_RENDER_TIMEOUT", min=5, help="Seconds before a render is considered hung (its worker is restarted).")] = 600.0,
+    recycle_after: Annotated[int, typer.Option("--recycle-after", envvar="RECAP_RECYCLE_AFTER", min=1, help="Restart a render worker after this many renders (keeps memory flat).")] = 100,
+    jpeg_quality: Annotated[int, typer.Option("--jpeg-quality", envvar="RECAP_JPEG_QUALITY", min=1, max=100, help="JPEG quality of captured frames.")] = 80,
+    x264_preset: Annotated[str, typer.Option("--x264-preset", envvar="RECAP_X264_PRESET", help="x264 preset (ultrafast ... veryslow).")] = "veryfast",
+    crf: Annotated[int, typer.Option("--crf", envvar="RECAP_CRF", min=0, max=51, help="x264 constant rate factor (lower = better, bigger).")] = 20,
+    verbose: Verbose = False,
+) -> None:
+    """Render every pending recap: sync jobs from recap_payloads, then claim, render, store until none is left.
+
+    Safe to stop (Ctrl-C: finish in-flight renders; twice: abort and release) and to re-run (only new,
+    changed or unfinished users are rendered). On the Postgres target, start it on as many machines
+    as you like against one warehouse and one bucket.
+    """
+    from render_runner.keys import load_secret
+    from render_runner.progress import RichObserver
+    from render_runner.render_pool import RenderSettings
+    from render_runner.runner import RunOptions, Runner
+    from render_runner.storage import open_storage
+    from render_runner.template import ensure_template
+    from render_runner.warehouse import connect, load_config
+
+    try:
+        config = load_config(profiles_dir, target)
+        storage = open_storage(output, s3_endpoint_url)
+        secret = load_secret(PROJECT_DIR)
+        console.print(f"warehouse {config.describe()} -> {storage.describe()}")
+        template = ensure_template()
+        options = RunOptions(
+            concurrency=concurrency or os.cpu_count() or 1,
+            lease_s=lease,
+            max_attempts=max_attempts,
+            retry_backoff_s=retry_backoff,
+            retry_failed=retry_failed,
+            render_timeout_s=render_timeout,
+            recycle_after=recycle_after,
+            settings=RenderSettings(jpeg_quality=jpeg_quality, x264_preset=x264_preset, crf=crf, scale=scale, frame_range=_parse_frames(frames)),
+            limit=limit,
+        )
+        with connect(config) as con:
+            with RichObserver(console, verbose=verbose) as observer:
+                runner = Runner(con, config, storage, template, secret, options, observer=observer)
+                if not runner.queue.payloads_exist():
+                    raise RecapError(f"no recap_payloads table in schema {config.schema}; run `dbt build` first")
+                previous = {s: signal.signal(s, lambda *_: runner.request_stop()) for s in (signal.SIGINT, signal.SIGTERM)}
+                try:
+                    report = runner.run()
+                finally:
+                    for s, handler in previous.items():
+                        signal.signal(s, handler)
+            counts = runner.queue.counts()
+    except RecapError as exc:
+        _fail(exc, verbose)
+        return
+    console.print(
+        f"done {report.done}, failed {report.failed}, retries {report.retried} in {report.elapsed_s:.0f} s; "
+        f"queue: {counts['done']} done, {counts['failed']} failed, {counts['pending'] + counts['rendering']} left"
+    )
+    for line in report.errors[:10]:
+        console.print(f"[red]failed[/] {line}")
+    if report.interrupted:
+        console.print("interrupted: run `render-runner go` again to finish")
+        raise typer.Exit(130)
+    if counts["failed"]:
+        console.print("some jobs failed: see `render-runner status`, fix, then `render-runner go --retry-failed`")
+        raise typer.Exit(2)
+    if not storage.describe().startswith("s3://"):
+        console.print(f"videos are in {Path(output).resolve()}")
+
+
+@app.command()
+def status(
+    target: Target = None,
+    profiles_dir: ProfilesDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    verbose: Verbose = False,
+) -> None:
+    """Where the run stands: counts by status, throughput, most common errors, per-runner activity."""
+    from render_runner.jobs import JobQueue
+    from render_runner.warehouse import connect, load_config
+
+    try:
+        config = load_config(profiles_dir, target)
+        with connect(config) as con:
+            queue = JobQueue(con, config)
+            queue.ensure_table()
+            state = queue.status()
+    except RecapError as exc:
+        _fail(exc, verbose)
+        return
+    if as_json:
+        out.print_json(json.dumps(state.as_json()))
+        return
+    c = state.counts
+    total = sum(c.values())
+    out.print(f"[bold]{total}[/] jobs: {c['done']} done, {c['pending']} pending, {c['rendering']} rendering, {c['failed']} failed")
+    out.print("done in the last 1 / 5 / 15 min: " + " / ".join(str(state.done_last[m]) for m in ("1", "5", "15")))
+    if state.avg_render_ms:
+        out.print(f"average render: {state.avg_render_ms / 1000:.1f} s per video")
+    if state.top_errors:
+        table = Table("failed jobs", "error", title="most common errors")
+        for error, n in state.top_errors:
+            table.add_row(str(n), error)
+        out.print(table)
+    if state.runners:
+        table = Table("runner", "rendering", "done (15 min)", "last seen", title="runners")
+        for r in state.runners:
+            table.add_row(r["runner"], str(r["rendering"]), str(r["done_last_15_min"]), r["last_seen"])
+        out.print(table)
+
+
+def _parse_duration(text: str) -> int:
+    match = re.fullmatch(r"(\d+)\s*([smhd]?)", text.strip())
+    if not match:
+        raise RecapError(f"--expires {text!r}: expected e.g. 3600, 90m, 12h or 7d")
+    return int(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
+
+
+@app.command()
+def export(
+    output: Output = "out",
+    s3_endpoint_url: S3Endpoint = None,
+    target: Target = None,
+    profiles_dir: ProfilesDir = None,
+    expires: Annotated[str, typer.Option("--expires", envvar="RECAP_EXPIRES", help="Lifetime of presigned URLs (S3): 3600, 90m, 12h, 7d (max 7d on AWS).")] = "7d",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or jsonl.")] = "csv",
+    dest: Annotated[Optional[Path], typer.Option("--to", help="Write the manifest here instead of stdout.")] = None,
+    verbose: Verbose = False,
+) -> None:
+    """Write the delivery manifest: user id, year, video and poster URL (or local path), size, duration."""
+    from render_runner.jobs import JobQueue
+    from render_runner.storage import open_storage
+    from render_runner.warehouse import connect, load_config
+
+    if fmt not in ("csv", "jsonl"):
+        _fail(RecapError("--format must be csv or jsonl"), verbose)
+    try:
+        expires_s = _parse_duration(expires)
+        config = load_config(profiles_dir, target)
+        storage = open_storage(output, s3_endpoint_url)
+        with connect(config) as con:
+            queue = JobQueue(con, config)
+            queue.ensure_table()
+            rows = queue.done_jobs()
+        records = [
+            {
+                "user_id": r["user_id"],
+                "year": r["recap_year"],
+                "video_url": storage.url(r["output_uri"], expires_s),
+                "poster_url": storage.url(r["poster_uri"], expires_s) if r["poster_uri"] else "",
+                "bytes": r["bytes"],
+                "duration_s": r["duration_s"],
+            }
+            for r in rows
+        ]
+    except RecapError as exc:
+        _fail(exc, verbose)
+        return
+    stream = dest.open("w", newline="") if dest else sys.stdout
+    try:
+        if fmt == "csv":
+            writer = csv.DictWriter(stream, fieldnames=["user_id", "year", "video_url", "poster_url", "bytes", "duration_s"])
+            writer.writeheader()
+            writer.writerows(records)
+        else:
+            for record in records:
+                stream.write(json.dumps(record) + "\n")
+    finally:
+        if dest:
+            stream.close()
+            console.print(f"{len(records)} videos -> {dest}")
+
+
+@app.command()
+def preview(
+    user_id: Annotated[int, typer.Argument(help="The user whose recap to render.")],
+    still: Annotated[bool, typer.Option("--still", help="Render only the poster (JPEG), in seconds.")] = False,
+    dest: Annotated[Optional[Path], typer.Option("--out", help="Output file (default out/preview/<user>.mp4 or .jpg).")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="Recap year (default: the one in recap_payloads).")] = None,
+    scale: Annotated[float, typer.Option("--scale", min=0.1, max=2, help="Fraction of 1080x1920.")] = 1.0,
+    frames: Annotated[Optional[str], typer.Option("--frames", help="Only frames A-B, e.g. 0-59.")] = None,
+    target: Target = None,
+    profiles_dir: ProfilesDir = None,
+    verbose: Verbose = False,
+) -> None:
+    """Render one user's video (or poster) straight from the warehouse, for designers. Touches no job."""
+    from render_runner.preview import render_preview
+
+    try:
+        path = render_preview(user_id, still=still, dest=dest, year=year, scale=scale, frame_range=_parse_frames(frames), profiles_dir=profiles_dir, target=target)
+    except RecapError as exc:
+        _fail(exc, verbose)
+        return
+    console.print(f"wrote {path}")
+
+
+@app.command("demo-data")
+def demo_data(
+    users: Annotated[int, typer.Option("--users", min=1, help="Number of synthetic users.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same data).")] = 42,
+    schema: Annotated[str, typer.Option("--schema", help="Schema for the raw app tables (point dbt at it with --vars '{app_schema: ...}').")] = "app",
+    target: Target = None,
+    profiles_dir: ProfilesDir = None,
+    verbose: Verbose = False,
+) -> None:
+    """Write realistic synthetic raw app tables (users, dreams, persons, places, emotions, links) for scale tests."""
+    from render_runner.demo_data import write_demo_data
+    from render_runner.warehouse import load_config
+
+    try:
+        config = load_config(profiles_dir, target)
+        counts = write_demo_data(config, schema=schema, users=users, seed=seed)
+    except RecapError as exc:
+        _fail(exc, verbose)
+        return
+    console.print(", ".join(f"{n} {table}" for table, n in counts.items()) + f" -> {config.describe()} schema {schema}")
+    console.print(f"now: dbt build --vars '{{app_schema: {schema}}}'")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,278 @@
+"""A pool of long-lived Node render workers (remotion/worker/render-worker.mjs).
+
+This module is the narrow boundary to Remotion: a payload and output paths go in, an MP4 and a
+JPEG poster come out. Each worker opens its browser once and renders many jobs; it is recycled
+after `recycle_after` renders, when its memory grows past `max_rss_bytes`, when it crashes, or
+when a render exceeds `timeout_s`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from render_runner.browser import find_browser
+from render_runner.template import REMOTION_DIR, Template, node_binary
+
+WORKER_SCRIPT = REMOTION_DIR / "worker" / "render-worker.mjs"
+
+
+class RenderError(Exception):
+    """A render that failed; `kind` is 'invalid_payload' (permanent), 'render', 'timeout' or 'crash'."""
+
+    def __init__(self, message: str, kind: str = "render") -> None:
+        super().__init__(message)
+        self.kind = kind
+
+    @property
+    def permanent(self) -> bool:
+        return self.kind == "invalid_payload"
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """How frames are captured and encoded (see BENCHMARKS.md for why these defaults)."""
+
+    jpeg_quality: int = 80
+    x264_preset: str = "veryfast"
+    crf: int = 20
+    tabs: int = 1
+    scale: float = 1.0
+    frame_range: tuple[int, int] | None = None
+
+    def as_worker_settings(self) -> dict[str, Any]:
+        return {"jpegQuality": self.jpeg_quality, "x264Preset": self.x264_preset, "crf": self.crf, "tabs": self.tabs}
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    duration_in_frames: int
+    fps: int
+    width: int
+    height: int
+    render_ms: int
+    rss_bytes: int
+
+    @property
+    def duration_s(self) -> float:
+        return self.duration_in_frames / self.fps if self.fps else 0.0
+
+
+@dataclass
+class RenderWorker:
+    """One Node process with one browser; renders one job at a time."""
+
+    template: Template
+    browser: str | None
+    timeout_s: float
+    renders: int = 0
+    last_rss: int = 0
+    _proc: subprocess.Popen[str] | None = field(default=None, repr=False)
+    _replies: queue.Queue[dict[str, Any] | None] = field(default_factory=queue.Queue, repr=False)
+
+    def start(self) -> None:
+        cmd = [node_binary(), str(WORKER_SCRIPT), "--serve-url", str(self.template.serve_url)]
+        if self.browser:
+            cmd += ["--browser", self.browser]
+        # Its own session: a Ctrl-C in the terminal reaches the runner, which decides what to do,
+        # not the renders in flight.
+        self._proc = subprocess.Popen(
+            cmd,
+            cwd=REMOTION_DIR,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+            start_new_session=True,
+        )
+        self._replies = queue.Queue()
+        self._stderr_tail: list[str] = []
+        threading.Thread(target=self._read_stdout, args=(self._proc, self._replies), daemon=True).start()
+        threading.Thread(target=self._read_stderr, args=(self._proc,), daemon=True).start()
+        ready = self._next_reply(timeout=60)
+        if not ready or ready.get("event") != "ready":
+            self.kill()
+            raise RenderError(f"render worker did not start: {self._stderr_summary()}", kind="crash")
+        self.renders = 0
+
+    def _read_stdout(self, proc: subprocess.Popen[str], out: queue.Queue[dict[str, Any] | None]) -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            line = line.strip()
+            if line.startswith("{"):
+                try:
+                    out.put(json.loads(line))
+                except json.JSONDecodeError:
+                    pass
+        out.put(None)  # the process closed its stdout: it died
+
+    def _read_stderr(self, proc: subprocess.Popen[str]) -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            self._stderr_tail = (self._stderr_tail + [line.rstrip()])[-20:]
+
+    def _stderr_summary(self) -> str:
+        lines = [l for l in self._stderr_tail if l.strip()]
+        return lines[-1][:300] if lines else "no output"
+
+    def _next_reply(self, timeout: float) -> dict[str, Any] | None:
+        try:
+            return self._replies.get(timeout=timeout)
+        except queue.Empty:
+            raise RenderError(f"render timed out after {timeout:.0f} s", kind="timeout") from None
+
+    @property
+    def alive(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc else None
+
+    def render(self, job_id: str, payload: dict[str, Any], video: Path | None, poster: Path | None, settings: RenderSettings) -> RenderResult:
+        if not self.alive:
+            self.start()
+        assert self._proc is not None and self._proc.stdin is not None
+        request = {
+            "id": job_id,
+            "payload": payload,
+            "video": str(video) if video else None,
+            "poster": str(poster) if poster else None,
+            "scale": settings.scale,
+            "frameRange": list(settings.frame_range) if settings.frame_range else None,
+            "settings": {**settings.as_worker_settings(), "timeoutMs": int(self.timeout_s * 1000)},
+        }
+        try:
+            self._proc.stdin.write(json.dumps(request) + "\n")
+            self._proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            self.kill()
+            raise RenderError(f"render worker died: {self._stderr_summary()}", kind="crash") from None
+        try:
+            reply = self._next_reply(timeout=self.timeout_s)
+        except RenderError:
+            self.kill()
+            raise
+        if reply is None:
+            self.kill()
+            raise RenderError(f"render worker crashed: {self._stderr_summary()}", kind="crash")
+        self.renders += 1
+        self.last_rss = int(reply.get("rssBytes") or 0)
+        if not reply.get("ok"):
+            raise RenderError(str(reply.get("error") or "unknown render error"), kind=str(reply.get("kind") or "render"))
+        info = reply.get("video") or {}
+        return RenderResult(
+            duration_in_frames=int(info.get("durationInFrames", 0)),
+            fps=int(info.get("fps", 0)),
+            width=int(info.get("width", 0)),
+            height=int(info.get("height", 0)),
+            render_ms=int(reply.get("renderMs", 0)),
+            rss_bytes=self.last_rss,
+        )
+
+    def kill(self) -> None:
+        """Stop the worker and everything it started (browser, ffmpeg)."""
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+
+    def close(self) -> None:
+        """Let the worker finish cleanly (it closes its browser), killing it if it does not."""
+        proc = self._proc
+        if proc is None:
+            return
+        try:
+            if proc.stdin:
+                proc.stdin.close()
+            proc.wait(timeout=15)
+        except (subprocess.TimeoutExpired, OSError):
+            pass
+        self.kill()
+
+
+class RenderPool:
+    """`size` workers; `render()` is thread-safe and blocks until a worker is free."""
+
+    def __init__(
+        self,
+        template: Template,
+        size: int,
+        *,
+        timeout_s: float = 600.0,
+        recycle_after: int = 100,
+        max_rss_bytes: int = 1_500_000_000,
+        browser: str | None = None,
+    ) -> None:
+        self.template = template
+        self.size = size
+        self.recycle_after = recycle_after
+        self.max_rss_bytes = max_rss_bytes
+        browser = browser or find_browser()
+        self._idle: queue.Queue[RenderWorker] = queue.Queue()
+        self._all = [RenderWorker(template=template, browser=browser, timeout_s=timeout_s) for _ in range(size)]
+        for worker in self._all:
+            self._idle.put(worker)
+        self.recycled = 0
+
+    @contextmanager
+    def _checkout(self) -> Iterator[RenderWorker]:
+        worker = self._idle.get()
+        try:
+            yield worker
+        finally:
+            if worker.alive and (worker.renders >= self.recycle_after or worker.last_rss > self.max_rss_bytes):
+                worker.close()
+                self.recycled += 1
+            self._idle.put(worker)
+
+    def render(self, job_id: str, payload: dict[str, Any], video: Path | None, poster: Path | None, settings: RenderSettings) -> RenderResult:
+        with self._checkout() as worker:
+            return worker.render(job_id, payload, video, poster, settings)
+
+    def worker_pids(self) -> list[int]:
+        return [w.pid for w in self._all if w.pid]
+
+    def kill(self) -> None:
+        for worker in self._all:
+            worker.kill()
+
+    def close(self) -> None:
+        threads = [threading.Thread(target=w.close) for w in self._all]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    def __enter__(self) -> "RenderPool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def wait_for(predicate: Any, timeout: float, interval: float = 0.1) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
