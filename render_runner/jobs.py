@@ -1,4 +1,4 @@
-"""The render job queue: the one module that owns the `render_jobs` table and its SQL.
+r"""The render job queue: the one module that owns the `render_jobs` table and its SQL.
 
 One row per (user, year). Life of a job:
 

@@ -41,7 +41,7 @@ export const hashDirectory = (dir) => {
 const tmpDir = `${outDir}.tmp-${process.pid}`;
 rmSync(tmpDir, {recursive: true, force: true});
 await bundle({
-  entryPoint: path.join(root, 'src', 'index.ts'),
+  entryPoint: argv.includes('--entry') ? path.resolve(argv[argv.indexOf('--entry') + 1]) : path.join(root, 'src', 'index.ts'),
   outDir: tmpDir,
   enableCaching: true,
   onProgress: () => undefined,

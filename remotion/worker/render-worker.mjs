@@ -47,7 +47,7 @@ const dropBrowser = async () => {
 const firstLine = (error) => {
   const text = String(error?.message ?? error);
   const line = text.split('\n').find((l) => l.trim()) ?? text;
-  return line.trim().slice(0, 500);
+  return line.trim().replace(/^Error: /, '').slice(0, 500);
 };
 
 const isInvalidPayload = (error) => /invalid payload:/i.test(String(error?.message ?? error));

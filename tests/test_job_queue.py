@@ -1,0 +1,139 @@
+"""The job queue's rules, on DuckDB and on a real Postgres, without rendering anything."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from render_runner.jobs import JobQueue
+from render_runner.warehouse import connect, load_config
+from tests.warehouse_fixtures import ScratchWarehouse, duckdb_warehouse, make_payload, postgres_warehouse
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def warehouse(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ScratchWarehouse:
+    if request.param == "duckdb":
+        wh = duckdb_warehouse(tmp_path)
+    else:
+        wh = postgres_warehouse(tmp_path, request.getfixturevalue("pg_database"))
+    for key, value in wh.env.items():
+        monkeypatch.setenv(key, value)
+    wh.write_payloads([make_payload(i) for i in range(1, 6)])
+    return wh
+
+
+@pytest.fixture
+def queue(warehouse: ScratchWarehouse) -> Iterator[JobQueue]:
+    config = load_config(warehouse.profiles_dir, warehouse.target)
+    with connect(config) as con:
+        q = JobQueue(con, config)
+        q.ensure_table()
+        yield q
+
+
+def test_sync_creates_one_pending_job_per_payload(queue: JobQueue) -> None:
+    result = queue.sync("v1", release_orphans=False)
+    assert result.new == 5
+    assert queue.counts() == {"pending": 5, "rendering": 0, "done": 0, "failed": 0}
+    assert queue.sync("v1", release_orphans=False).new == 0
+
+
+def _finish_all(queue: JobQueue, owner: str, version: str) -> None:
+    for job in queue.claim(owner, 100, 60):
+        assert queue.complete(job, owner, template_version=version, output_uri="u", poster_uri="p", size_bytes=1, render_ms=1, duration_s=1.0)
+
+
+def test_done_jobs_are_rendered_again_only_when_payload_or_template_changes(queue: JobQueue, warehouse: ScratchWarehouse) -> None:
+    queue.sync("v1", release_orphans=False)
+    _finish_all(queue, "a", "v1")
+    assert queue.sync("v1", release_orphans=False).changed == 0
+    warehouse.execute(f'update "{warehouse.schema}".recap_payloads set payload_hash = %s where user_id = 3', ["new-hash"])
+    assert queue.sync("v1", release_orphans=False).changed == 1
+    assert [j.user_id for j in queue.claim("a", 100, 60)] == [3]
+    assert queue.sync("v2", release_orphans=False).changed == 4  # the four done jobs; user 3 is rendering
+
+
+def test_claims_never_hand_the_same_job_to_two_runners(queue: JobQueue) -> None:
+    queue.sync("v1", release_orphans=False)
+    first = queue.claim("a", 3, 60)
+    second = queue.claim("b", 10, 60)
+    assert len(first) == 3 and len(second) == 2
+    assert not {j.user_id for j in first} & {j.user_id for j in second}
+    assert queue.claim("c", 10, 60) == []
+
+
+def test_expired_lease_is_reclaimed_by_another_runner(queue: JobQueue) -> None:
+    queue.sync("v1", release_orphans=False)
+    dead = queue.claim("dead-runner", 1, 1)
+    time.sleep(1.5)
+    taken = queue.claim("b", 1, 60)
+    assert [j.user_id for j in taken] == [dead[0].user_id]
+    assert taken[0].attempts == 2
+    # the dead runner can no longer complete it
+    assert not queue.complete(dead[0], "dead-runner", template_version="v1", output_uri="u", poster_uri="p", size_bytes=1, render_ms=1, duration_s=1.0)
+
+
+def test_heartbeat_keeps_a_lease_alive(queue: JobQueue) -> None:
+    queue.sync("v1", release_orphans=False)
+    mine = queue.claim("a", 1, 1)
+    for _ in range(3):
+        time.sleep(0.5)
+        assert queue.renew("a", 1) == 1
+    assert all(j.user_id != mine[0].user_id for j in queue.claim("b", 10, 60))
+
+
+def test_failure_retries_after_backoff_then_marks_failed_with_reason(queue: JobQueue) -> None:
+    queue.sync("v1", release_orphans=False)
+    job = queue.claim("a", 1, 60)[0]
+    assert queue.fail(job, "a", "boom 1", max_attempts=2, backoff_s=1) == "pending"
+    assert all(j.user_id != job.user_id for j in queue.claim("a", 10, 60))  # still in backoff
+    queue.release("a")
+    time.sleep(1.2)
+    again = [j for j in queue.claim("a", 10, 60) if j.user_id == job.user_id]
+    assert again and again[0].attempts == 2
+    assert queue.fail(again[0], "a", "boom 2", max_attempts=2, backoff_s=0) == "failed"
+    status = queue.status()
+    assert status.counts["failed"] == 1
+    assert status.top_errors == [("boom 2", 1)]
+
+
+def test_invalid_payload_fails_at_once_without_retries(queue: JobQueue) -> None:
+    queue.sync("v1", release_orphans=False)
+    job = queue.claim("a", 1, 60)[0]
+    assert queue.fail(job, "a", "invalid payload: dreams.total", max_attempts=3, backoff_s=0, permanent=True) == "failed"
+
+
+def test_retry_failed_puts_failed_jobs_back(queue: JobQueue) -> None:
+    queue.sync("v1", release_orphans=False)
+    job = queue.claim("a", 1, 60)[0]
+    queue.fail(job, "a", "x", max_attempts=1, backoff_s=0)
+    assert queue.retry_failed() == 1
+    assert queue.counts()["failed"] == 0
+
+
+def test_release_returns_jobs_without_counting_the_attempt(queue: JobQueue) -> None:
+    queue.sync("v1", release_orphans=False)
+    claimed = queue.claim("a", 2, 60)
+    assert queue.release("a") == 2
+    again = queue.claim("b", 10, 60)
+    assert {j.user_id: j.attempts for j in again}[claimed[0].user_id] == 1
+
+
+def test_sync_on_duckdb_releases_jobs_left_rendering_by_a_dead_run(queue: JobQueue) -> None:
+    queue.sync("v1", release_orphans=False)
+    queue.claim("dead", 2, 600)
+    assert queue.sync("v1", release_orphans=True).released == 2
+    assert queue.counts()["rendering"] == 0
+
+
+def test_status_reports_counts_throughput_and_runners(queue: JobQueue) -> None:
+    queue.sync("v1", release_orphans=False)
+    _finish_all(queue, "runner-1", "v1")
+    state = queue.status().as_json()
+    assert state["counts"] == {"pending": 0, "rendering": 0, "done": 5, "failed": 0}
+    assert state["done_last_minutes"]["15"] == 5
+    assert state["runners"][0]["runner"] == "runner-1" and state["runners"][0]["done_last_15_min"] == 5
