@@ -101,6 +101,13 @@ const renderJob = async (job) => {
   return {...result, renderMs: Date.now() - started};
 };
 
+// stdin closes when the runner closes the pool or dies (even by SIGKILL): stop at once, with the
+// browser, rather than finishing a render nobody will collect.
+process.stdin.on('end', async () => {
+  await dropBrowser();
+  process.exit(0);
+});
+
 reply({event: 'ready', pid: process.pid});
 const lines = createInterface({input: process.stdin, crlfDelay: Infinity});
 for await (const line of lines) {
