@@ -15,7 +15,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 REMOTION_DIR = PROJECT_DIR / "remotion"
 CACHE_DIR = PROJECT_DIR / ".render-cache"
 # What goes into the bundle: the composition's sources, its locked dependencies and the contract.
-_SOURCES = ("src", "package-lock.json", "tsconfig.json", "remotion.config.ts")
+_SOURCES = ("src", "samples", "package-lock.json", "tsconfig.json", "remotion.config.ts")
 
 
 @dataclass(frozen=True)

@@ -37,3 +37,7 @@ def pg_database(pg_server: PgServer) -> Iterator[dict[str, object]]:
         yield pg_server.dsn(name)
     finally:
         pg_server.drop_database(name)
+
+
+# The real S3-compatible server (SeaweedFS): s3_server (session), fresh_s3_server (own, stoppable), s3_bucket
+from tests.s3_server import fresh_s3_server, s3_bucket, s3_server  # noqa: E402,F401

@@ -1,0 +1,107 @@
+"""`render-runner go` storing into a real S3-compatible server (SeaweedFS), including outages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.runner_process import RUNNER, go_command, rendered_users
+from tests.s3_server import SeaweedS3
+from tests.warehouse_fixtures import ScratchWarehouse, make_payload, postgres_warehouse, runner_env
+
+pytestmark = [pytest.mark.slow, pytest.mark.s3, pytest.mark.postgres]
+
+
+@pytest.fixture
+def pg(tmp_path: Path, pg_database: dict[str, object]) -> ScratchWarehouse:
+    return postgres_warehouse(tmp_path, pg_database)
+
+
+def _env(wh: ScratchWarehouse, s3: SeaweedS3) -> dict[str, str]:
+    return {**runner_env(wh), **s3.env()}
+
+
+def _go(wh: ScratchWarehouse, s3: SeaweedS3, output: str, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(go_command(output, *args), env=_env(wh, s3), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _wait_for(predicate, timeout: float = 180.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return
+        except Exception:
+            pass
+        time.sleep(0.3)
+    raise AssertionError("condition not reached in time")
+
+
+def test_videos_are_private_objects_and_export_presigns_them(pg: ScratchWarehouse, fresh_s3_server: SeaweedS3) -> None:
+    s3 = fresh_s3_server
+    bucket = s3.create_bucket()
+    pg.write_payloads([make_payload(i) for i in (1, 2)])
+    proc = _go(pg, s3, f"s3://{bucket}/recaps")
+    log, _ = proc.communicate(timeout=600)
+    assert proc.returncode == 0, log[-3000:]
+    keys = sorted(o["Key"] for o in s3.client().list_objects_v2(Bucket=bucket)["Contents"])
+    assert len(keys) == 4 and all(k.startswith("recaps/2026/") for k in keys)
+
+    manifest = subprocess.run(
+        [RUNNER, "export", "--output", f"s3://{bucket}/recaps", "--format", "jsonl", "--expires", "1h"],
+        env=_env(pg, s3), capture_output=True, text=True, timeout=120,
+    )
+    assert manifest.returncode == 0, manifest.stderr
+    rows = [json.loads(line) for line in manifest.stdout.splitlines()]
+    assert sorted(r["user_id"] for r in rows) == [1, 2]
+    with urllib.request.urlopen(rows[0]["video_url"], timeout=10) as response:
+        assert response.read(8)[4:8] == b"ftyp"  # an MP4
+    plain = f"{s3.endpoint_url}/{bucket}/{keys[0]}"
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(plain, timeout=10)  # not public
+
+
+def test_s3_outage_mid_run_is_retried_and_the_run_finishes(pg: ScratchWarehouse, fresh_s3_server: SeaweedS3) -> None:
+    s3 = fresh_s3_server
+    bucket = s3.create_bucket()
+    pg.write_payloads([make_payload(i) for i in (1, 2, 3, 4)])
+    proc = _go(pg, s3, f"s3://{bucket}", "--concurrency", "1", "--retry-backoff", "2", "--max-attempts", "6")
+    _wait_for(lambda: any(j["status"] == "done" for j in pg.jobs().values()))
+    s3.stop()
+    outage = threading.Timer(12.0, s3.start)
+    outage.start()
+    log, _ = proc.communicate(timeout=600)
+    outage.join()
+    assert proc.returncode == 0, log[-3000:]
+    assert "retry user" in log  # uploads failed during the outage and were retried
+    assert sorted(rendered_users(log)) == [1, 2, 3, 4]
+    assert all(j["status"] == "done" for j in pg.jobs().values())
+    assert len(s3.client().list_objects_v2(Bucket=bucket)["Contents"]) == 8
+
+
+def test_s3_down_for_good_marks_jobs_failed_then_retry_failed_completes(pg: ScratchWarehouse, fresh_s3_server: SeaweedS3) -> None:
+    s3 = fresh_s3_server
+    bucket = s3.create_bucket()
+    pg.write_payloads([make_payload(i) for i in (1, 2)])
+    proc = _go(pg, s3, f"s3://{bucket}", "--concurrency", "1", "--retry-backoff", "0.5", "--max-attempts", "2")
+    _wait_for(lambda: any(j["status"] == "rendering" for j in pg.jobs().values()))
+    s3.stop()
+    log, _ = proc.communicate(timeout=600)
+    assert proc.returncode == 2, log[-3000:]
+    jobs = pg.jobs()
+    assert all(j["status"] == "failed" for j in jobs.values())
+    assert all("S3" in j["last_error"] or "s3" in j["last_error"] for j in jobs.values()), [j["last_error"] for j in jobs.values()]
+
+    s3.start()
+    retry = _go(pg, s3, f"s3://{bucket}", "--retry-failed")
+    log2, _ = retry.communicate(timeout=600)
+    assert retry.returncode == 0, log2[-3000:]
+    assert sorted(rendered_users(log2)) == [1, 2]
+    assert all(j["status"] == "done" for j in pg.jobs().values())
