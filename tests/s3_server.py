@@ -227,6 +227,7 @@ class SeaweedS3:
             "-s3.port.lance=0",
             "-master.telemetry=false",
             "-master.volumeSizeLimitMB=64",  # small volumes: tests store megabytes, not gigabytes
+            "-volume.preStopSeconds=0",  # stop in about a second: outage tests stop it on purpose
             *self.ports.flags(),
         ]
 
