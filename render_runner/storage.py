@@ -44,7 +44,7 @@ MAX_PRESIGN_EXPIRES_S = 7 * 24 * 3600  # SigV4 presigned URLs cannot live longer
 TEMP_MARKER = ".tmp-"  # `<final name>.tmp-<random>`: in-progress local writes
 
 # Error codes worth retrying: the service is busy or briefly broken, not misconfigured.
-_TRANSIENT_CODES = {"InternalError", "ServiceUnavailable", "SlowDown", "RequestTimeout", "RequestTimeTooSkewed"}
+_TRANSIENT_CODES = {"InternalError", "ServiceUnavailable", "SlowDown", "RequestTimeout", "Throttling"}
 
 
 class StorageError(RecapError):

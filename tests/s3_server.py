@@ -228,6 +228,7 @@ class SeaweedS3:
             "-master.telemetry=false",
             "-master.volumeSizeLimitMB=64",  # small volumes: tests store megabytes, not gigabytes
             "-volume.preStopSeconds=0",  # stop in about a second: outage tests stop it on purpose
+            "-s3.autoCreateBucket=false",  # like AWS: an upload to a missing bucket fails
             *self.ports.flags(),
         ]
 

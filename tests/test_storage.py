@@ -339,6 +339,16 @@ def test_opening_a_missing_bucket_on_the_server_fails_clearly(s3_env: SeaweedS3)
 
 
 @pytest.mark.s3
+def test_upload_into_a_bucket_deleted_after_open_is_a_permanent_error(s3_env: SeaweedS3, tmp_path: Path) -> None:
+    bucket = s3_env.create_bucket()
+    storage = open_storage(f"s3://{bucket}")
+    s3_env.client().delete_bucket(Bucket=bucket)
+    with pytest.raises(StorageError, match=f"S3 upload to s3://{bucket}/2024/abc.mp4 failed: NoSuchBucket") as info:
+        storage.put(write_file(tmp_path / "v.mp4", b"video"), "2024/abc.mp4", "video/mp4")
+    assert not info.value.transient
+
+
+@pytest.mark.s3
 @pytest.mark.slow
 @pytest.mark.timeout(120)  # a hang guard, not a speed assertion: the error must come, not hang
 def test_upload_during_an_outage_fails_readably_then_succeeds_after_restart(
