@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Node-side checks of the payload contract, used by tests/test_video_*.py.
+//   node scripts/payload-tool.mjs json-schema          z.toJSONSchema() of the zod schema
+//   node scripts/payload-tool.mjs validate FILE|-      prints {"ok":true} or {"ok":false,"error":"invalid payload: ..."}
+//   node scripts/payload-tool.mjs plan FILE|-          the scene plan (translated strings) as JSON
+//   node scripts/payload-tool.mjs timeline FILE|-      getTimeline(payload) as JSON
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {loadLib} from './build-lib.mjs';
+
+const [command, file] = process.argv.slice(2);
+const outfile = path.join(os.tmpdir(), `dream-recap-lib-${process.pid}.mjs`);
+const lib = await loadLib(outfile);
+fs.rmSync(outfile, {force: true});
+
+const readPayload = () => JSON.parse(fs.readFileSync(file === '-' || !file ? 0 : file, 'utf8'));
+const print = (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+
+switch (command) {
+	case 'json-schema':
+		print(lib.payloadJsonSchema());
+		break;
+	case 'validate':
+		try {
+			lib.parsePayload(readPayload());
+			print({ok: true});
+		} catch (err) {
+			print({ok: false, error: err.message});
+		}
+		break;
+	case 'plan':
+		print(lib.buildPlan(lib.parsePayload(readPayload())));
+		break;
+	case 'timeline':
+		print(lib.getTimeline(lib.parsePayload(readPayload())));
+		break;
+	default:
+		process.stderr.write('usage: payload-tool.mjs json-schema | validate FILE | plan FILE | timeline FILE\n');
+		process.exit(2);
+}

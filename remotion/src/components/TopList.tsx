@@ -1,0 +1,88 @@
+import React from 'react';
+import {AbsoluteFill, useCurrentFrame} from 'remotion';
+import {FitText} from './FitText';
+import {enter, rise} from './anim';
+import {Eyebrow, Scene} from './Scene';
+import {Stars} from './Sky';
+import type {TopListProps} from '../plan';
+import {CONTENT_WIDTH, MARGIN, SANS, type SceneTheme} from '../theme';
+
+const BAR_MIN = 330;
+const ROW_START = 14;
+const ROW_STAGGER = 8;
+const BAR_FRAMES = 22;
+
+export interface TopListStyle {
+	readonly theme: SceneTheme;
+	/** Colour of the bars and of the count written on them. */
+	readonly bar: string;
+	readonly barText: string;
+	readonly decor: 'stars' | 'circles' | 'rings';
+}
+
+/**
+ * One to three ranked names with bars scaled to their counts (the top one is full width).
+ * Settles at ROW_START + 2 * ROW_STAGGER + BAR_FRAMES = 52 (<= SCENE_TIMING settle).
+ */
+export const TopList: React.FC<TopListProps & {readonly look: TopListStyle}> = ({eyebrow, title, items, look}) => {
+	const frame = useCurrentFrame();
+	const {theme} = look;
+	return (
+		<Scene bg={theme.bg} color={theme.fg}>
+			{look.decor === 'stars' ? <Stars opacity={0.6} /> : null}
+			{look.decor === 'circles' ? (
+				<>
+					<div style={{position: 'absolute', width: 640, height: 640, borderRadius: '50%', backgroundColor: theme.soft, right: -260, top: -200}} />
+					<div style={{position: 'absolute', width: 220, height: 220, borderRadius: '50%', backgroundColor: theme.soft, left: -60, bottom: 160}} />
+				</>
+			) : null}
+			{look.decor === 'rings' ? (
+				<>
+					<div style={{position: 'absolute', width: 700, height: 700, borderRadius: '50%', border: `60px solid ${theme.soft}`, left: -300, top: -260}} />
+					<div style={{position: 'absolute', width: 420, height: 420, borderRadius: '50%', border: `40px solid ${theme.soft}`, right: -160, bottom: -60}} />
+				</>
+			) : null}
+			<AbsoluteFill style={{padding: `330px ${MARGIN}px 0`}}>
+				<Eyebrow style={{color: theme.accent, ...rise(frame, 6)}}>{eyebrow}</Eyebrow>
+				<div style={{marginTop: 18, ...rise(frame, 9)}}>
+					<FitText text={title} maxWidth={CONTENT_WIDTH} max={104} min={64} lines={2} weight={900} family={SANS} letterSpacing={-0.02} style={{lineHeight: 1.02}} />
+				</div>
+				<div style={{display: 'flex', flexDirection: 'column', gap: 64, marginTop: 110}}>
+					{items.map((item, i) => {
+						const start = ROW_START + i * ROW_STAGGER;
+						const grow = enter(frame, start + 4, BAR_FRAMES);
+						const full = BAR_MIN + item.share * (CONTENT_WIDTH - BAR_MIN);
+						return (
+							<div key={item.rank}>
+								<div style={{display: 'flex', alignItems: 'baseline', gap: 26, ...rise(frame, start, 16, 40)}}>
+									<div style={{fontSize: 72, fontWeight: 900, color: theme.accent, minWidth: 50}}>{item.rank}</div>
+									<FitText text={item.name} maxWidth={CONTENT_WIDTH - 80} max={84} min={44} weight={800} family={SANS} letterSpacing={-0.01} style={{lineHeight: 1.15}} />
+								</div>
+								<div
+									style={{
+										marginTop: 14,
+										height: 86,
+										width: grow >= 1 ? full : Math.max(86, full * grow),
+										borderRadius: 43,
+										backgroundColor: look.bar,
+										color: look.barText,
+										display: 'flex',
+										alignItems: 'center',
+										justifyContent: 'flex-end',
+										padding: '0 34px',
+										fontSize: 38,
+										fontWeight: 700,
+										whiteSpace: 'nowrap',
+										overflow: 'hidden',
+									}}
+								>
+									<span style={{opacity: enter(frame, start + 12, 10)}}>{item.countText}</span>
+								</div>
+							</div>
+						);
+					})}
+				</div>
+			</AbsoluteFill>
+		</Scene>
+	);
+};

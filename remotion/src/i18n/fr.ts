@@ -1,0 +1,60 @@
+import type {Strings} from './types';
+
+export const fr: Strings = {
+	lang: 'fr',
+	appName: 'Dream Recap',
+	intro: {
+		greeting: 'Salut',
+		fallbackName: 'toi',
+		lead: 'voici ton année',
+		tail: 'en rêves',
+	},
+	total: {
+		eyebrow: 'Cette année, tu as noté',
+		unit: (p) => (p === 'one' ? 'rêve' : 'rêves'),
+		more: (diff) => `Soit ${diff} de plus que la moyenne des rêveurs.`,
+		fewer: (diff) => `Soit ${diff} de moins que la moyenne des rêveurs.`,
+		equal: 'Pile dans la moyenne des rêveurs. Parfaitement équilibré.',
+		average: (average) => `Moyenne des rêveurs : ${average}`,
+		badge: (percent) => `Top ${percent} des rêveurs`,
+		previousYear: (count, year, p) => `${count} ${p === 'one' ? 'rêve' : 'rêves'} en ${year}`,
+	},
+	lucid: {
+		label: (p) => (p === 'one' ? 'rêve lucide' : 'rêves lucides'),
+		caption: 'Tu savais que tu rêvais.',
+		captionZero: 'L’an prochain, prends les commandes.',
+	},
+	nightmares: {
+		label: (p) => (p === 'one' ? 'cauchemar' : 'cauchemars'),
+		caption: 'Et tu t’es réveillé·e à chaque fois.',
+		captionZero: 'Pas un seul. De beaux rêves, vraiment.',
+	},
+	streak: {
+		eyebrow: 'Ta plus longue série',
+		unit: (p) => (p === 'one' ? 'nuit' : 'nuits d’affilée'),
+		caption: 'de rêves notés',
+	},
+	month: {
+		eyebrow: 'Ton mois record',
+		caption: 'ton mois le plus rêveur',
+	},
+	persons: {eyebrow: 'Les personnes', title: 'Qui a peuplé tes rêves'},
+	places: {eyebrow: 'Les lieux', title: 'Où tes rêves t’ont mené'},
+	emotions: {eyebrow: 'Les émotions', title: 'Ce que tu as le plus ressenti'},
+	inDreams: (count, p) => `${count} ${p === 'one' ? 'rêve' : 'rêves'}`,
+	outro: {
+		line: 'Rendez-vous en',
+		tagline: 'Fais de beaux rêves.',
+	},
+	poster: {
+		title: 'mon année en rêves',
+		dreams: (p) => (p === 'one' ? 'rêve' : 'rêves'),
+		lucid: 'lucides',
+		nightmares: 'cauchemars',
+		streak: 'nuits d’affilée',
+		month: 'mois record',
+		topPerson: 'Personne n° 1',
+		topPlace: 'Lieu n° 1',
+		topEmotion: 'Émotion n° 1',
+	},
+};

@@ -1,0 +1,68 @@
+/**
+ * Every word the video shows, per language: one file per language (en.ts, fr.ts) implements this.
+ * Numbers arrive already formatted with Intl (in the user's locale); plural choice uses the
+ * `plural` category from Intl.PluralRules so each language decides its own rules.
+ */
+export type PluralCategory = 'zero' | 'one' | 'two' | 'few' | 'many' | 'other';
+
+export interface Strings {
+	/** BCP 47 language the strings are written in. */
+	readonly lang: string;
+	readonly appName: string;
+	readonly intro: {
+		readonly greeting: string;
+		/** Shown in the name's place when the user has no name. */
+		readonly fallbackName: string;
+		readonly lead: string;
+		readonly tail: string;
+	};
+	readonly total: {
+		readonly eyebrow: string;
+		readonly unit: (plural: PluralCategory) => string;
+		readonly more: (diff: string) => string;
+		readonly fewer: (diff: string) => string;
+		readonly equal: string;
+		readonly average: (average: string) => string;
+		readonly badge: (percent: string) => string;
+		readonly previousYear: (count: string, year: string, plural: PluralCategory) => string;
+	};
+	readonly lucid: {
+		readonly label: (plural: PluralCategory) => string;
+		readonly caption: string;
+		readonly captionZero: string;
+	};
+	readonly nightmares: {
+		readonly label: (plural: PluralCategory) => string;
+		readonly caption: string;
+		readonly captionZero: string;
+	};
+	readonly streak: {
+		readonly eyebrow: string;
+		readonly unit: (plural: PluralCategory) => string;
+		readonly caption: string;
+	};
+	readonly month: {
+		readonly eyebrow: string;
+		readonly caption: string;
+	};
+	readonly persons: {readonly title: string; readonly eyebrow: string};
+	readonly places: {readonly title: string; readonly eyebrow: string};
+	readonly emotions: {readonly title: string; readonly eyebrow: string};
+	/** "12 dreams" next to a ranked name. */
+	readonly inDreams: (count: string, plural: PluralCategory) => string;
+	readonly outro: {
+		readonly line: string;
+		readonly tagline: string;
+	};
+	readonly poster: {
+		readonly title: string;
+		readonly dreams: (plural: PluralCategory) => string;
+		readonly lucid: string;
+		readonly nightmares: string;
+		readonly streak: string;
+		readonly month: string;
+		readonly topPerson: string;
+		readonly topPlace: string;
+		readonly topEmotion: string;
+	};
+}

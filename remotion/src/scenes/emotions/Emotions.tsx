@@ -1,0 +1,9 @@
+import React from 'react';
+import {TopList} from '../../components/TopList';
+import type {TopListProps} from '../../plan';
+import {INK, THEMES} from '../../theme';
+
+/** The emotions felt most often. */
+export const Emotions: React.FC<TopListProps> = (props) => (
+	<TopList {...props} look={{theme: THEMES.emotions, bar: INK, barText: THEMES.emotions.bg, decor: 'rings'}} />
+);

@@ -1,0 +1,9 @@
+import React from 'react';
+import {TopList} from '../../components/TopList';
+import type {TopListProps} from '../../plan';
+import {INK, THEMES} from '../../theme';
+
+/** The places the year's dreams happened in. */
+export const Places: React.FC<TopListProps> = (props) => (
+	<TopList {...props} look={{theme: THEMES.places, bar: THEMES.places.accent, barText: INK, decor: 'stars'}} />
+);
