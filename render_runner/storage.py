@@ -255,8 +255,11 @@ class S3Settings:
     """Transfer and network knobs. Defaults make an outage fail in seconds, not minutes.
 
     With `max_attempts=3` botocore's standard retry mode tries each request three times with
-    jittered exponential backoff (about 1 s, then 2 s), so an endpoint that refuses connections
-    fails in a few seconds and the runner's own job-level backoff takes over from there.
+    jittered exponential backoff (at most 1 s, then 2 s), so an endpoint that refuses connections
+    fails in well under a second to a few seconds, and the runner's own job-level backoff takes
+    over from there. A server that accepts connections but never answers costs up to
+    2 x `read_timeout_s` per attempt (botocore first waits for `100 Continue`), about a minute in
+    all with the defaults; S3 answers a part upload in well under `read_timeout_s`.
     """
 
     multipart_threshold: int = 8 * MiB
@@ -264,7 +267,7 @@ class S3Settings:
     max_concurrency: int = 4  # threads per upload; renders, not uploads, are the bottleneck
     max_attempts: int = 3
     connect_timeout_s: float = 3.0
-    read_timeout_s: float = 30.0
+    read_timeout_s: float = 10.0
 
     def transfer_config(self) -> TransferConfig:
         return TransferConfig(
@@ -308,12 +311,15 @@ class S3Storage:
         self._client = self._make_client(self.region)
 
     def _make_client(self, region: str | None) -> S3Client:
-        session = boto3.session.Session(region_name=region)  # own session: no shared global state
-        return session.client(
-            "s3",
-            endpoint_url=self.endpoint_url,
-            config=self.settings.client_config(path_style=self.endpoint_url is not None),
-        )
+        try:
+            session = boto3.session.Session(region_name=region)  # own session: no shared global state
+            return session.client(
+                "s3",
+                endpoint_url=self.endpoint_url,
+                config=self.settings.client_config(path_style=self.endpoint_url is not None),
+            )
+        except (BotoCoreError, ValueError) as exc:  # unknown AWS_PROFILE, malformed endpoint URL, ...
+            raise StorageError(f"cannot set up the S3 client for s3://{self.bucket}: {exc}", transient=False) from exc
 
     @property
     def client(self) -> S3Client:

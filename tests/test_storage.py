@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import os
 import shutil
+import socket
 import stat
 import time
 import urllib.error
@@ -249,6 +250,27 @@ def test_missing_credentials_are_a_clear_permanent_error(monkeypatch: pytest.Mon
     with pytest.raises(StorageError, match="no usable AWS credentials") as info:
         storage.put(write_file(tmp_path / "v.mp4", b"v"), "2024/abc.mp4", "video/mp4")
     assert not info.value.transient
+
+
+def test_an_endpoint_that_never_answers_times_out_with_a_readable_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with socket.socket() as black_hole:  # the kernel accepts connections; nobody ever replies
+        black_hole.bind(("127.0.0.1", 0))
+        black_hole.listen(8)
+        endpoint = f"http://127.0.0.1:{black_hole.getsockname()[1]}"
+        settings = S3Settings(read_timeout_s=0.5, max_attempts=1)
+        storage = S3Storage("bucket", endpoint_url=endpoint, region="us-east-1", settings=settings)
+        with pytest.raises(StorageError, match=f"failed: timed out waiting for endpoint {endpoint}$") as info:
+            storage.put(write_file(tmp_path / "v.mp4", b"v"), "2024/abc.mp4", "video/mp4")
+    assert info.value.transient
+
+
+def test_an_unknown_aws_profile_is_a_storage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile-anywhere")
+    with pytest.raises(StorageError, match="cannot set up the S3 client for s3://bucket: .*no-such-profile-anywhere"):
+        S3Storage("bucket", endpoint_url="http://127.0.0.1:9")
 
 
 @pytest.mark.parametrize(
