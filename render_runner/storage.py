@@ -373,15 +373,13 @@ class S3Storage:
     def _head(self, relative_key: str) -> dict[str, Any] | None:
         key = self.key_for(relative_key)
         try:
-            return self._client.head_object(Bucket=self.bucket, Key=key)
-        except ClientError as exc:
-            if _error_code(exc) in ("404", "NoSuchKey", "NotFound"):
+            head: dict[str, Any] = self._client.head_object(Bucket=self.bucket, Key=key)
+        except (BotoCoreError, ClientError) as exc:
+            if isinstance(exc, ClientError) and _error_code(exc) in ("404", "NoSuchKey", "NotFound"):
                 return None
             reason, transient = _describe_error(exc, self.endpoint_url)
             raise StorageError(f"S3 lookup of s3://{self.bucket}/{key} failed: {reason}", transient=transient) from exc
-        except BotoCoreError as exc:
-            reason, transient = _describe_error(exc, self.endpoint_url)
-            raise StorageError(f"S3 lookup of s3://{self.bucket}/{key} failed: {reason}", transient=transient) from exc
+        return head
 
     def exists(self, relative_key: str) -> bool:
         return self._head(relative_key) is not None
@@ -403,12 +401,13 @@ class S3Storage:
         else:
             bucket, key = self.bucket, self.key_for(uri_or_key)
         try:
-            return self._client.generate_presigned_url(
+            url: str = self._client.generate_presigned_url(
                 "get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=expires_s
             )
         except BotoCoreError as exc:
             reason, transient = _describe_error(exc, self.endpoint_url)
             raise StorageError(f"cannot presign s3://{bucket}/{key}: {reason}", transient=transient) from exc
+        return url
 
     def delete(self, relative_key: str) -> None:
         key = self.key_for(relative_key)

@@ -31,7 +31,14 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 # Variables that would make boto3 ignore or mix in other credentials/endpoints in a subprocess.
-_CONFLICTING_AWS_VARS = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ENDPOINT_URL_S3", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE")
+_CONFLICTING_AWS_VARS = (
+    "AWS_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_ENDPOINT_URL_S3",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+)
 
 
 def find_weed() -> Path:

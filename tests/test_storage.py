@@ -274,15 +274,16 @@ def test_an_unknown_aws_profile_is_a_storage_error(monkeypatch: pytest.MonkeyPat
 
 
 @pytest.mark.parametrize(
-    ("response", "reason", "transient"),
+    ("error", "status", "reason", "transient"),
     [
-        ({"Error": {"Code": "AccessDenied", "Message": "Access Denied"}, "ResponseMetadata": {"HTTPStatusCode": 403}}, "AccessDenied: Access Denied", False),
-        ({"Error": {"Code": "403", "Message": "Forbidden"}, "ResponseMetadata": {"HTTPStatusCode": 403}}, "access denied (HTTP 403)", False),
-        ({"Error": {"Code": "SlowDown", "Message": "Please reduce"}, "ResponseMetadata": {"HTTPStatusCode": 503}}, "SlowDown: Please reduce", True),
-        ({"Error": {"Code": "InternalError"}, "ResponseMetadata": {"HTTPStatusCode": 500}}, "InternalError", True),
+        ({"Code": "AccessDenied", "Message": "Access Denied"}, 403, "AccessDenied: Access Denied", False),
+        ({"Code": "403", "Message": "Forbidden"}, 403, "access denied (HTTP 403)", False),  # HEAD: no body
+        ({"Code": "SlowDown", "Message": "Please reduce"}, 503, "SlowDown: Please reduce", True),
+        ({"Code": "InternalError"}, 500, "InternalError", True),
     ],
 )
-def test_service_errors_become_one_readable_line(response: Any, reason: str, transient: bool) -> None:
+def test_service_errors_become_one_readable_line(error: Any, status: int, reason: str, transient: bool) -> None:
+    response: Any = {"Error": error, "ResponseMetadata": {"HTTPStatusCode": status}}
     assert storage_module._describe_error(ClientError(response, "PutObject"), "http://s3") == (reason, transient)
 
 
@@ -386,7 +387,8 @@ def test_upload_during_an_outage_fails_readably_then_succeeds_after_restart(
     fresh_s3_server.stop()
     with pytest.raises(StorageError) as info:
         storage.put(video, "2024/abc.mp4", "video/mp4")
-    assert str(info.value) == f"S3 upload to s3://{bucket}/2024/abc.mp4 failed: could not connect to endpoint {fresh_s3_server.endpoint_url}"
+    endpoint = fresh_s3_server.endpoint_url
+    assert str(info.value) == f"S3 upload to s3://{bucket}/2024/abc.mp4 failed: could not connect to endpoint {endpoint}"
     assert info.value.transient
 
     fresh_s3_server.start()
