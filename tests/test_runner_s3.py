@@ -25,7 +25,7 @@ def pg(tmp_path: Path, pg_database: dict[str, object]) -> ScratchWarehouse:
 
 
 def _env(wh: ScratchWarehouse, s3: SeaweedS3) -> dict[str, str]:
-    return {**runner_env(wh), **s3.env()}
+    return s3.subprocess_env(runner_env(wh))
 
 
 def _go(wh: ScratchWarehouse, s3: SeaweedS3, output: str, *args: str) -> subprocess.Popen[str]:
