@@ -69,7 +69,7 @@ def _fail(exc: Exception, verbose: bool) -> None:
 
 @app.command()
 def go(
-    concurrency: Annotated[int, typer.Option("--concurrency", "-c", envvar="RECAP_CONCURRENCY", min=1, help="Renders in flight on this machine (one Node worker + browser each). Default: number of CPU cores.")] = 0,
+    concurrency: Annotated[Optional[int], typer.Option("--concurrency", "-c", envvar="RECAP_CONCURRENCY", min=1, help="Renders in flight on this machine (one Node worker + browser each). Default: number of CPU cores.")] = None,
     output: Output = "out",
     s3_endpoint_url: S3Endpoint = None,
     target: Target = None,

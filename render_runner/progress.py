@@ -62,8 +62,8 @@ class RichObserver:
             self.finished_here += 1
             if self.task is not None:
                 self.progress.advance(self.task)
-        elif status in ("failed", "retry") or self.verbose:
-            colour = "red" if status == "failed" else "yellow"
+        if status in ("failed", "retry") or self.verbose:
+            colour = {"done": "green", "failed": "red"}.get(status, "yellow")
             self.progress.console.print(f"[{colour}]{status}[/] user {job.user_id}: {detail}")
         self._update()
 

@@ -106,12 +106,14 @@ class Runner:
             self.abort()
             return
         self._stop.set()
+        self.report.interrupted = True
         self.observer.stopping(aborting=False)
 
     def abort(self) -> None:
         """Second Ctrl-C: kill renders now; their leases are released, nothing is lost."""
         self._stop.set()
         self._abort.set()
+        self.report.interrupted = True
         self.observer.stopping(aborting=True)
         if self._pool:
             self._pool.kill()
@@ -184,7 +186,6 @@ class Runner:
             with self._db:
                 self.report.released += self.queue.release(self.runner_id)
             shutil.rmtree(work_dir, ignore_errors=True)
-            self.report.interrupted = self._abort.is_set() or (self._stop.is_set() and bool(self.report.released))
             self.report.elapsed_s = time.monotonic() - started
         return self.report
 
