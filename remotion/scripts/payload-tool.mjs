@@ -2,6 +2,7 @@
 // Node-side checks of the payload contract, used by tests/test_video_*.py.
 //   node scripts/payload-tool.mjs json-schema          z.toJSONSchema() of the zod schema
 //   node scripts/payload-tool.mjs validate FILE|-      prints {"ok":true} or {"ok":false,"error":"invalid payload: ..."}
+//   node scripts/payload-tool.mjs validate-each FILE  FILE is a JSON array of payloads; prints a result array
 //   node scripts/payload-tool.mjs plan FILE|-          the scene plan (translated strings) as JSON
 //   node scripts/payload-tool.mjs timeline FILE|-      getTimeline(payload) as JSON
 import fs from 'node:fs';
@@ -29,6 +30,19 @@ switch (command) {
 			print({ok: false, error: err.message});
 		}
 		break;
+	case 'validate-each':
+		// FILE holds a JSON array of payloads; prints one result per payload, in order.
+		print(
+			readPayload().map((payload) => {
+				try {
+					lib.parsePayload(payload);
+					return {ok: true};
+				} catch (err) {
+					return {ok: false, error: err.message};
+				}
+			}),
+		);
+		break;
 	case 'plan':
 		print(lib.buildPlan(lib.parsePayload(readPayload())));
 		break;
@@ -36,6 +50,6 @@ switch (command) {
 		print(lib.getTimeline(lib.parsePayload(readPayload())));
 		break;
 	default:
-		process.stderr.write('usage: payload-tool.mjs json-schema | validate FILE | plan FILE | timeline FILE\n');
+		process.stderr.write('usage: payload-tool.mjs json-schema | validate FILE | validate-each FILE | plan FILE | timeline FILE\n');
 		process.exit(2);
 }

@@ -10,6 +10,7 @@
 //   --frames   Recap stills at these frames
 //   --video    the whole Recap as H.264 MP4          -> {"kind":"video",...,"durationInFrames":..}
 //   --invalid  expect selectComposition to reject each payload; reports the error message
+//   --bundle-only  just bundle src/index.ts into --bundle DIR (to share one bundle across calls)
 // Environment: REMOTION_BROWSER (default /usr/lib/chromium/chromium).
 import {bundle} from '@remotion/bundler';
 import {openBrowser, renderMedia, renderStill, selectComposition} from '@remotion/renderer';
@@ -19,7 +20,7 @@ import {fileURLToPath} from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const opts = {out: null, bundle: null, scale: 1, format: 'jpeg', poster: false, holds: false, frames: [], video: false, invalid: false, files: []};
+const opts = {bundleOnly: false, out: null, bundle: null, scale: 1, format: 'jpeg', poster: false, holds: false, frames: [], video: false, invalid: false, files: []};
 for (let i = 0; i < args.length; i++) {
 	const a = args[i];
 	if (a === '--out') opts.out = args[++i];
@@ -31,9 +32,10 @@ for (let i = 0; i < args.length; i++) {
 	else if (a === '--holds') opts.holds = true;
 	else if (a === '--video') opts.video = true;
 	else if (a === '--invalid') opts.invalid = true;
+	else if (a === '--bundle-only') opts.bundleOnly = true;
 	else opts.files.push(a);
 }
-if (!opts.out || opts.files.length === 0) {
+if (!opts.out || (opts.files.length === 0 && !opts.bundleOnly)) {
 	process.stderr.write('usage: render-samples.mjs --out DIR [options] PAYLOAD.json...\n');
 	process.exit(2);
 }
@@ -47,6 +49,9 @@ const serveUrl =
 		? opts.bundle
 		: await bundle({entryPoint: path.join(root, 'src', 'index.ts'), outDir: opts.bundle ?? undefined, onProgress: () => undefined});
 emit({kind: 'bundle', serveUrl});
+if (opts.bundleOnly) {
+	process.exit(0);
+}
 
 const browser = await openBrowser('chrome', {browserExecutable, chromiumOptions: {gl: 'swiftshader'}, logLevel: 'error'});
 let failures = 0;

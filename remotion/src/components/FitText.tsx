@@ -1,5 +1,5 @@
 import React, {useMemo} from 'react';
-import {fitFontSize, type FitOptions} from './fit';
+import {effectiveLines, fitFontSize, type FitOptions} from './fit';
 
 type Props = FitOptions & {
 	readonly text: string;
@@ -13,7 +13,7 @@ type Props = FitOptions & {
  */
 export const FitText: React.FC<Props> = ({text, style, ...fit}) => {
 	const size = useMemo(() => fitFontSize(text, fit), [text, fit.maxWidth, fit.max, fit.min, fit.weight, fit.family, fit.italic, fit.letterSpacing, fit.lines]);
-	const lines = fit.lines ?? 1;
+	const lines = effectiveLines(text, fit.lines);
 	const clamp: React.CSSProperties =
 		lines === 1
 			? {whiteSpace: 'nowrap', textOverflow: 'ellipsis'}
@@ -28,6 +28,10 @@ export const FitText: React.FC<Props> = ({text, style, ...fit}) => {
 				fontSize: size,
 				letterSpacing: fit.letterSpacing ? `${fit.letterSpacing}em` : undefined,
 				maxWidth: fit.maxWidth,
+				flexShrink: 0,
+				// Left-aligned like the rest of the card even for right-to-left text (dir="auto" still
+				// orders the characters right to left).
+				textAlign: 'left',
 				overflow: 'hidden',
 				// Room for descenders and accents when clipping.
 				paddingBottom: '0.08em',

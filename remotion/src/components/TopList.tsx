@@ -47,30 +47,31 @@ export const TopList: React.FC<TopListProps & {readonly look: TopListStyle}> = (
 				<div style={{marginTop: 18, ...rise(frame, 9)}}>
 					<FitText text={title} maxWidth={CONTENT_WIDTH} max={104} min={64} lines={2} weight={900} family={SANS} letterSpacing={-0.02} style={{lineHeight: 1.02}} />
 				</div>
-				<div style={{display: 'flex', flexDirection: 'column', gap: 64, marginTop: 110}}>
+			</AbsoluteFill>
+			<div style={{position: 'absolute', left: MARGIN, right: MARGIN, top: 660, bottom: 240, display: 'flex', flexDirection: 'column', justifyContent: 'center', gap: 70}}>
 					{items.map((item, i) => {
 						const start = ROW_START + i * ROW_STAGGER;
 						const grow = enter(frame, start + 4, BAR_FRAMES);
 						const full = BAR_MIN + item.share * (CONTENT_WIDTH - BAR_MIN);
 						return (
 							<div key={item.rank}>
-								<div style={{display: 'flex', alignItems: 'baseline', gap: 26, ...rise(frame, start, 16, 40)}}>
-									<div style={{fontSize: 72, fontWeight: 900, color: theme.accent, minWidth: 50}}>{item.rank}</div>
-									<FitText text={item.name} maxWidth={CONTENT_WIDTH - 80} max={84} min={44} weight={800} family={SANS} letterSpacing={-0.01} style={{lineHeight: 1.15}} />
+								<div style={{display: 'flex', alignItems: 'center', gap: 26, ...rise(frame, start, 16, 40)}}>
+									<div style={{fontSize: 80, fontWeight: 900, lineHeight: 1, color: theme.accent, minWidth: 54}}>{item.rank}</div>
+									<FitText text={item.name} maxWidth={CONTENT_WIDTH - 80} max={92} min={50} lines={2} weight={800} family={SANS} letterSpacing={-0.01} style={{lineHeight: 1.1}} />
 								</div>
 								<div
 									style={{
 										marginTop: 14,
-										height: 86,
-										width: grow >= 1 ? full : Math.max(86, full * grow),
-										borderRadius: 43,
+										height: 96,
+										width: grow >= 1 ? full : Math.max(96, full * grow),
+										borderRadius: 48,
 										backgroundColor: look.bar,
 										color: look.barText,
 										display: 'flex',
 										alignItems: 'center',
 										justifyContent: 'flex-end',
 										padding: '0 34px',
-										fontSize: 38,
+										fontSize: 40,
 										fontWeight: 700,
 										whiteSpace: 'nowrap',
 										overflow: 'hidden',
@@ -81,8 +82,7 @@ export const TopList: React.FC<TopListProps & {readonly look: TopListStyle}> = (
 							</div>
 						);
 					})}
-				</div>
-			</AbsoluteFill>
+			</div>
 		</Scene>
 	);
 };

@@ -30,11 +30,13 @@ export interface FitOptions {
 	readonly lines?: number;
 }
 
+/** Wrapping only helps text with spaces: a single long word stays on one line (then ellipsis). */
+export const effectiveLines = (text: string, lines: number | undefined): number => (text.includes(' ') ? (lines ?? 1) : 1);
+
 export const fitFontSize = (text: string, o: FitOptions): number => {
 	const measure = (t: string) => measureWidth(t, {size: o.max, weight: o.weight, family: o.family, italic: o.italic, letterSpacing: o.letterSpacing});
 	const words = text.split(' ');
-	// Wrapping only helps text with spaces; a single long word stays on one line.
-	const lines = words.length > 1 ? (o.lines ?? 1) : 1;
+	const lines = effectiveLines(text, o.lines);
 	const width = measure(text);
 	const budget = lines === 1 ? o.maxWidth : o.maxWidth * lines * 0.88;
 	let size = width <= budget ? o.max : (o.max * budget) / width;

@@ -26,7 +26,7 @@ export const fr: Strings = {
 	},
 	nightmares: {
 		label: (p) => (p === 'one' ? 'cauchemar' : 'cauchemars'),
-		caption: 'Et tu t’es réveillé·e à chaque fois.',
+		caption: 'Tu as survécu à chacun d’eux.',
 		captionZero: 'Pas un seul. De beaux rêves, vraiment.',
 	},
 	streak: {
@@ -38,9 +38,9 @@ export const fr: Strings = {
 		eyebrow: 'Ton mois record',
 		caption: 'ton mois le plus rêveur',
 	},
-	persons: {eyebrow: 'Les personnes', title: 'Qui a peuplé tes rêves'},
-	places: {eyebrow: 'Les lieux', title: 'Où tes rêves t’ont mené'},
-	emotions: {eyebrow: 'Les émotions', title: 'Ce que tu as le plus ressenti'},
+	persons: {eyebrow: 'Ton top personnes', title: 'Qui a peuplé tes rêves'},
+	places: {eyebrow: 'Ton top lieux', title: 'Les décors de tes rêves'},
+	emotions: {eyebrow: 'Ton top émotions', title: 'Ce que tu as le plus ressenti'},
 	inDreams: (count, p) => `${count} ${p === 'one' ? 'rêve' : 'rêves'}`,
 	outro: {
 		line: 'Rendez-vous en',

@@ -34,7 +34,7 @@ export const Intro: React.FC<IntroProps> = ({greeting, name, nameIsFallback, lea
 				<div style={{fontSize: 64, fontWeight: 500, marginTop: 36, opacity: 0.85, ...rise(frame, 14)}}>{lead}</div>
 				<div
 					style={{
-						fontSize: 380,
+						fontSize: 340,
 						fontWeight: 900,
 						lineHeight: 0.95,
 						letterSpacing: '-0.05em',

@@ -1,6 +1,7 @@
 import React, {useMemo} from 'react';
 import {AbsoluteFill} from 'remotion';
 import {FitText} from '../../components/FitText';
+import {fitFontSize, measureWidth} from '../../components/fit';
 import {Eyebrow} from '../../components/Scene';
 import {Moon, Stars} from '../../components/Sky';
 import {allTexts} from '../../components/texts';
@@ -18,13 +19,21 @@ const TILES = [
 const GAP = 24;
 const TILE_W = (CONTENT_WIDTH - GAP) / 2;
 
-const PosterCard: React.FC<PosterProps> = (p) => (
+const CARD_INNER = CONTENT_WIDTH - 104;
+const UNIT_SIZE = 110;
+
+const PosterCard: React.FC<PosterProps> = (p) => {
+	const unitWidth = measureWidth(p.totalUnit, {size: UNIT_SIZE, weight: 400, family: SERIF, italic: true});
+	// The number and its unit share a line when the number can stay big; else the unit goes below.
+	const numberRoom = CARD_INNER - 24 - unitWidth;
+	const sameLine = numberRoom >= 380 || fitFontSize(p.totalText, {maxWidth: numberRoom, max: 250, min: 120, weight: 900, family: SANS, letterSpacing: -0.04}) >= 200;
+	return (
 	<AbsoluteFill style={{backgroundColor: NIGHT, color: CREAM, fontFamily: SANS}}>
 		<Stars />
 		<Moon size={190} color={MOON} shadow={NIGHT} style={{top: 110, right: 100}} />
-		<AbsoluteFill style={{padding: `150px ${MARGIN}px 0`}}>
-			<Eyebrow style={{color: MOON, letterSpacing: '0.3em'}}>{p.appName}</Eyebrow>
-			<div style={{marginTop: 40, minHeight: 0}}>
+		<AbsoluteFill style={{padding: `120px ${MARGIN}px 100px`, justifyContent: 'center'}}>
+			<Eyebrow style={{color: MOON, letterSpacing: '0.3em', position: 'absolute', top: 150, left: MARGIN}}>{p.appName}</Eyebrow>
+			<div style={{marginTop: 120}}>
 				{p.name ? (
 					<FitText text={p.name} maxWidth={CONTENT_WIDTH - 160} max={120} min={52} lines={2} weight={900} family={SANS} letterSpacing={-0.02} style={{lineHeight: 1.05}} />
 				) : null}
@@ -42,9 +51,9 @@ const PosterCard: React.FC<PosterProps> = (p) => (
 					position: 'relative',
 				}}
 			>
-				<div style={{display: 'flex', alignItems: 'baseline', gap: 24}}>
-					<FitText text={p.totalText} maxWidth={520} max={250} min={120} weight={900} family={SANS} letterSpacing={-0.04} style={{lineHeight: 1, color: MOON}} />
-					<div style={{fontFamily: SERIF, fontStyle: 'italic', fontSize: 110, lineHeight: 1}}>{p.totalUnit}</div>
+				<div style={{display: 'flex', alignItems: 'baseline', gap: 24, flexDirection: sameLine ? 'row' : 'column'}}>
+					<FitText text={p.totalText} maxWidth={sameLine ? Math.min(560, numberRoom) : CARD_INNER} max={250} min={120} weight={900} family={SANS} letterSpacing={-0.04} style={{lineHeight: 1, color: MOON}} />
+					<div style={{fontFamily: SERIF, fontStyle: 'italic', fontSize: UNIT_SIZE, lineHeight: 1, marginTop: sameLine ? 0 : -20}}>{p.totalUnit}</div>
 				</div>
 				{p.badge ? (
 					<div
@@ -83,7 +92,8 @@ const PosterCard: React.FC<PosterProps> = (p) => (
 			</div>
 		</AbsoluteFill>
 	</AbsoluteFill>
-);
+	);
+};
 
 /** The share card / thumbnail: one still summarising the year. */
 export const Poster: React.FC<RecapPayload> = (payload) => {
