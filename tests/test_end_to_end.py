@@ -1,0 +1,51 @@
+"""The whole chain on the embedded default: demo seeds -> dbt build -> render-runner go -> MP4 checked by ffprobe."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.runner_process import RUNNER, ffprobe, rendered_users, status_json
+from tests.warehouse_fixtures import duckdb_warehouse, runner_env
+
+pytestmark = pytest.mark.slow
+DBT = str(Path(sys.executable).parent / "dbt")
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def test_demo_data_becomes_a_real_video_in_the_output_folder(tmp_path: Path) -> None:
+    wh = duckdb_warehouse(tmp_path)
+    env = runner_env(wh)
+    build = subprocess.run(
+        [DBT, "build", "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
+        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert build.returncode == 0, build.stdout[-3000:]
+
+    out = tmp_path / "out"
+    go = subprocess.run(
+        [RUNNER, "go", "--output", str(out), "--limit", "1", "--frames", "0-29", "--scale", "0.5", "--verbose"],
+        env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert go.returncode == 0, go.stderr[-3000:]
+    [user] = rendered_users(go.stderr)
+    [video] = sorted(out.glob("2026/*.mp4"))
+    assert video.with_suffix(".jpg").exists()
+    probe = ffprobe(video)
+    assert probe["codec_name"] == "h264"
+    assert (probe["width"], probe["height"]) == (540, 960)
+    assert int(probe["nb_read_frames"]) == 30
+    assert probe["r_frame_rate"] == "30/1"
+
+    counts = status_json(wh)["counts"]
+    assert counts["done"] == 1 and counts["pending"] >= 4  # the other demo users are still to render
+
+    manifest = subprocess.run([RUNNER, "export", "--output", str(out)], env=env, capture_output=True, text=True, timeout=120)
+    assert manifest.returncode == 0, manifest.stderr
+    [row] = list(csv.DictReader(io.StringIO(manifest.stdout)))
+    assert int(row["user_id"]) == user and Path(row["video_url"]) == video.resolve()
