@@ -4,12 +4,16 @@
 // Protocol: newline-delimited JSON. stdin gets jobs, stdout gets exactly one reply per job
 // (everything else Remotion prints goes to stderr).
 //   job   {"id": str, "payload": {...}, "video": path|null, "poster": path|null,
-//          "scale": 1, "frameRange": [a, b]|null, "settings": {jpegQuality, x264Preset, crf, tabs}}
+//          "scale": 1, "frameRange": [a, b]|null,
+//          "settings": {jpegQuality, x264Preset, crf, tabs, mode: "full"|"sparse", frameCacheMb}}
+//         mode "sparse" (worker/sparse.mjs) captures only the frames that move; with a frameRange
+//         it falls back to "full" (renderMedia)
 //   reply {"id", "ok": true, "video": {durationInFrames, fps, width, height}, "renderMs", "rssBytes"}
 //         {"id", "ok": false, "kind": "invalid_payload"|"render", "error": "one readable line"}
 //   first line after start: {"event": "ready", "pid": n}
 import {openBrowser, renderMedia, renderStill, selectComposition} from '@remotion/renderer';
 import {createInterface} from 'node:readline';
+import {renderSparse} from './sparse.mjs';
 
 console.log = (...args) => console.error(...args);
 console.info = (...args) => console.error(...args);
@@ -52,18 +56,22 @@ const firstLine = (error) => {
 
 const isInvalidPayload = (error) => /invalid payload:/i.test(String(error?.message ?? error));
 
-const defaults = {jpegQuality: 80, x264Preset: 'veryfast', crf: 20, tabs: 1, timeoutMs: 120000};
+const defaults = {jpegQuality: 80, x264Preset: 'veryfast', crf: 20, tabs: 1, timeoutMs: 120000, mode: 'full'};
 
 const renderJob = async (job) => {
   const started = Date.now();
   const settings = {...defaults, ...(job.settings ?? {})};
   const puppeteerInstance = await getBrowser();
   const inputProps = job.payload;
-  const common = {serveUrl, inputProps, puppeteerInstance, logLevel: 'error', timeoutInMilliseconds: settings.timeoutMs};
+  // Remotion's own timeout is per delayRender() (>= 7 s); the runner enforces the per-render limit.
+  const delayRenderTimeout = Math.max(7000, Math.min(settings.timeoutMs, 30000));
+  const common = {serveUrl, inputProps, puppeteerInstance, logLevel: 'error', timeoutInMilliseconds: delayRenderTimeout};
   const result = {};
   if (job.video) {
     const composition = await selectComposition({...common, id: 'Recap'});
-    await renderMedia({
+    if (settings.mode === 'sparse' && !job.frameRange) {
+      result.sparse = await renderSparse({common, composition, output: job.video, scale: job.scale ?? 1, settings});
+    } else await renderMedia({
       ...common,
       composition,
       codec: 'h264',
