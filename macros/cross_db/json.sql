@@ -147,3 +147,24 @@
         {%- if key is number -%}[{{ key }}]{%- else -%}."{{ key }}"{%- endif -%}
     {%- endfor -%}'
 {%- endmacro %}
+
+{# The values at several paths as one array of JSON values (1-based), extracted in one pass. #}
+{% macro json_values_at(json_column, paths) -%}
+    {{ return(adapter.dispatch('json_values_at', 'dream_recap')(json_column, paths)) }}
+{%- endmacro %}
+
+{% macro default__json_values_at(json_column, paths) -%}
+    array[
+        {%- for keys in paths %}
+        ({{ json_column }})::jsonb #> {{ _pg_json_path(keys) }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    ]
+{%- endmacro %}
+
+{% macro duckdb__json_values_at(json_column, paths) -%}
+    json_extract({{ json_column }}, [
+        {%- for keys in paths %}
+        {{ _duckdb_json_path(keys) }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    ])
+{%- endmacro %}
