@@ -49,6 +49,20 @@ S3Endpoint = Annotated[
     typer.Option("--s3-endpoint-url", envvar=["RECAP_S3_ENDPOINT_URL", "AWS_ENDPOINT_URL"], help="S3-compatible endpoint (MinIO, R2, SeaweedFS...)."),
 ]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Print every job and full tracebacks.")]
+RenderMode = Annotated[
+    str,
+    typer.Option(
+        "--render-mode",
+        envvar="RECAP_RENDER_MODE",
+        help="sparse: capture only the frames that move and reuse scenes shared by users, encode once (default); full: Remotion renderMedia, every frame. --frames renders full.",
+    ),
+]
+
+
+def _render_mode(mode: str) -> str:
+    if mode not in ("sparse", "full"):
+        raise RecapError(f"--render-mode {mode!r}: expected sparse or full")
+    return mode
 
 
 def _parse_frames(frames: str | None) -> tuple[int, int] | None:
@@ -86,6 +100,7 @@ def go(
     jpeg_quality: Annotated[int, typer.Option("--jpeg-quality", envvar="RECAP_JPEG_QUALITY", min=1, max=100, help="JPEG quality of captured frames.")] = 80,
     x264_preset: Annotated[str, typer.Option("--x264-preset", envvar="RECAP_X264_PRESET", help="x264 preset (ultrafast ... veryslow).")] = "veryfast",
     crf: Annotated[int, typer.Option("--crf", envvar="RECAP_CRF", min=0, max=51, help="x264 constant rate factor (lower = better, bigger).")] = 20,
+    render_mode: RenderMode = "sparse",
     verbose: Verbose = False,
 ) -> None:
     """Render every pending recap: sync jobs from recap_payloads, then claim, render, store until none is left.
@@ -116,7 +131,7 @@ def go(
             retry_failed=retry_failed,
             render_timeout_s=render_timeout,
             recycle_after=recycle_after,
-            settings=RenderSettings(jpeg_quality=jpeg_quality, x264_preset=x264_preset, crf=crf, scale=scale, frame_range=_parse_frames(frames)),
+            settings=RenderSettings(jpeg_quality=jpeg_quality, x264_preset=x264_preset, crf=crf, scale=scale, frame_range=_parse_frames(frames), mode=_render_mode(render_mode)),
             limit=limit,
         )
         with connect(config) as con:
@@ -274,6 +289,58 @@ def preview(
         _fail(exc, verbose)
         return
     console.print(f"wrote {path}")
+
+
+@app.command()
+def plan(
+    machines: Annotated[int, typer.Option("--machines", "-m", min=1, help="Machines the run will use.")] = 1,
+    cores: Annotated[int, typer.Option("--cores", min=1, help="vCPUs per machine (default: this machine's).")] = 0,
+    price_per_vcpu_hour: Annotated[float, typer.Option("--price-per-vcpu-hour", envvar="RECAP_PRICE_PER_VCPU_HOUR", min=0, help="Price of one vCPU for one hour, in $.")] = 0.05,
+    calibrate: Annotated[bool, typer.Option("--calibrate", help="Measure this machine with a short render (2-3 videos) instead of the last run's timings.")] = False,
+    render_mode: RenderMode = "sparse",
+    target: Target = None,
+    profiles_dir: ProfilesDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    verbose: Verbose = False,
+) -> None:
+    """Estimate a run before it starts: eligible users, frames, CPU-hours, wall time and cost."""
+    from render_runner.jobs import JobQueue
+    from render_runner.plan import make_plan
+    from render_runner.render_pool import RenderSettings
+    from render_runner.template import ensure_template
+    from render_runner.warehouse import connect, load_config
+
+    try:
+        config = load_config(profiles_dir, target)
+        template = ensure_template()
+        with connect(config) as con:
+            queue = JobQueue(con, config)
+            if not queue.payloads_exist():
+                raise RecapError(f"no recap_payloads table in schema {config.schema}; run `dbt build` first")
+            queue.ensure_table()
+            estimate = make_plan(
+                queue,
+                template,
+                machines=machines,
+                cores=cores or os.cpu_count() or 1,
+                price_per_vcpu_hour=price_per_vcpu_hour,
+                do_calibrate=calibrate,
+                settings=RenderSettings(mode=_render_mode(render_mode)),
+            )
+    except RecapError as exc:
+        _fail(exc, verbose)
+        return
+    if as_json:
+        out.print_json(json.dumps(estimate.as_json()))
+        return
+    f, t = estimate.frames, estimate.throughput
+    out.print(f"[bold]{estimate.eligible}[/] users to render ({f.invalid} with an invalid payload), {f.frames:,} frames shown")
+    out.print(f"sparse capture: {f.captured_frames:,} frames ({f.unique_captured_frames:,} if every shared scene is captured once)")
+    out.print(f"throughput: {t.cpu_s_per_video:.1f} CPU-s, {t.wall_s_per_video:.1f} s wall per video, from {t.source}, {t.samples} samples")
+    out.print(
+        f"projected: {estimate.cpu_hours:.1f} CPU-hours; {estimate.wall_hours:.2f} h wall on {estimate.machines} x {estimate.cores} vCPU; "
+        f"${estimate.cost:.2f} at ${estimate.price_per_vcpu_hour}/vCPU-hour (${estimate.cost_per_1000:.2f} per 1,000 videos)"
+    )
 
 
 @app.command("demo-data")

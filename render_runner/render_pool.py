@@ -49,9 +49,21 @@ class RenderSettings:
     tabs: int = 1
     scale: float = 1.0
     frame_range: tuple[int, int] | None = None
+    # "sparse": capture only the frames that move (remotion/worker/sparse.mjs), encode once;
+    # "full": Remotion's renderMedia, every frame. With a frame_range the worker renders "full".
+    mode: str = "sparse"
+    # On-disk LRU cache of captured scenes shared by users (e.g. the outro), per worker machine.
+    frame_cache_mb: int = 512
 
     def as_worker_settings(self) -> dict[str, Any]:
-        return {"jpegQuality": self.jpeg_quality, "x264Preset": self.x264_preset, "crf": self.crf, "tabs": self.tabs}
+        return {
+            "jpegQuality": self.jpeg_quality,
+            "x264Preset": self.x264_preset,
+            "crf": self.crf,
+            "tabs": self.tabs,
+            "mode": self.mode,
+            "frameCacheMb": self.frame_cache_mb,
+        }
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,359 @@
+// The "sparse" render path: capture only the frames that differ, encode the video once.
+//
+// getTimeline(payload) (src/timeline.ts) says, for every scene, from which frame its picture stops
+// changing (`settledAt`) and a `cacheKey` that fully determines its pixels. So, per scene:
+//   - capture frames [from, settledAt] only (the rest of the scene is a hold of frame settledAt),
+//     all scenes of a video in ONE renderFrames() call (its `frames` list): every call opens a tab
+//     and loads the bundle (~0.8 CPU-s), so one call per scene would cost ~6 CPU-s per video;
+//   - reuse the captured frames of a scene whose cacheKey was captured before (e.g. the outro every
+//     user of one language and year shares) from a small on-disk LRU frame cache;
+//   - encode once with ffmpeg: a concat list where each captured frame lasts 1/fps and the settled
+//     frame lasts for the whole hold, resampled to constant `fps` (the hold is decoded once, x264
+//     encodes the repeats as skip blocks), H.264 yuv420p BT.709 (same conversion as renderMedia's
+//     colorSpace 'bt709'), +faststart, exactly durationInFrames frames.
+// A full render (renderMedia) gives the same frames; tests/test_sparse_render.py checks it.
+import {renderFrames} from '@remotion/renderer';
+import {spawn} from 'node:child_process';
+import {createHash, randomBytes} from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import {createRequire} from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import {pathToFileURL} from 'node:url';
+
+const require = createRequire(import.meta.url);
+const here = path.dirname(new URL(import.meta.url).pathname);
+
+// -- where temporary frames go: a RAM disk when there is one (frames are written once, read once) --
+export const defaultTmpRoot = () => {
+  if (process.env.RECAP_TMP_DIR) return process.env.RECAP_TMP_DIR;
+  try {
+    if (statSync('/dev/shm').isDirectory()) {
+      const probe = mkdtempSync('/dev/shm/recap-probe-');
+      rmSync(probe, {recursive: true, force: true});
+      return '/dev/shm';
+    }
+  } catch {
+    // no usable /dev/shm
+  }
+  return os.tmpdir();
+};
+
+// -- the timeline, from the same sources as the bundle (src/lib.ts, built with esbuild once) --------
+let libPromise = null;
+export const loadTimelineLib = () => {
+  if (!libPromise) {
+    libPromise = (async () => {
+      const {buildLib} = await import(pathToFileURL(path.join(here, '..', 'scripts', 'build-lib.mjs')).href);
+      const out = path.join(os.tmpdir(), `dream-recap-lib-${process.pid}-${randomBytes(4).toString('hex')}.mjs`);
+      await buildLib(out);
+      try {
+        return await import(pathToFileURL(out).href);
+      } finally {
+        rmSync(out, {force: true});
+      }
+    })();
+    libPromise.catch(() => {
+      libPromise = null;
+    });
+  }
+  return libPromise;
+};
+
+/** Frames to capture per scene and how long each lasts: [{scene, frames: [abs...], holdFrames}]. */
+export const sparsePlan = (timeline) => {
+  let expected = 0;
+  return timeline.scenes.map((scene) => {
+    const end = scene.from + scene.durationInFrames; // exclusive
+    if (scene.from !== expected || scene.settledAt < scene.from || scene.settledAt >= end) {
+      throw new Error(`timeline is not contiguous or settledAt is outside its scene at ${scene.name}`);
+    }
+    expected = end;
+    const frames = [];
+    for (let f = scene.from; f <= scene.settledAt; f++) frames.push(f);
+    return {scene, frames, holdFrames: end - scene.settledAt};
+  });
+};
+
+// -- the frame cache: <dir>/<hash>/{000000.jpeg..., meta.json}, least recently used evicted ----------
+export class FrameCache {
+  constructor(dir, maxBytes) {
+    this.dir = dir;
+    this.maxBytes = maxBytes;
+    if (maxBytes > 0) mkdirSync(dir, {recursive: true});
+  }
+
+  static key(parts) {
+    return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+  }
+
+  /** Hard-link (or copy) the entry's frames into destDir as names[i]; false when absent or evicted. */
+  fetch(key, names, destDir) {
+    if (this.maxBytes <= 0) return false;
+    const entry = path.join(this.dir, key);
+    try {
+      const meta = JSON.parse(readFileSync(path.join(entry, 'meta.json'), 'utf8'));
+      if (meta.frames !== names.length) return false;
+      names.forEach((name, i) => linkOrCopy(path.join(entry, frameName(i)), path.join(destDir, name)));
+      const now = new Date();
+      utimesSync(entry, now, now);
+      return true;
+    } catch {
+      return false; // missing, half-evicted by another worker, or unreadable: capture instead
+    }
+  }
+
+  /** Store files (absolute paths, in order) under key; atomic (rename), then evict down to maxBytes. */
+  store(key, files) {
+    if (this.maxBytes <= 0) return;
+    const entry = path.join(this.dir, key);
+    if (existsSync(entry)) return;
+    const tmp = path.join(this.dir, `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+    try {
+      mkdirSync(tmp);
+      let bytes = 0;
+      files.forEach((file, i) => {
+        linkOrCopy(file, path.join(tmp, frameName(i)));
+        bytes += statSync(file).size;
+      });
+      if (bytes > this.maxBytes / 4) {
+        rmSync(tmp, {recursive: true, force: true});
+        return;
+      }
+      writeFileSync(path.join(tmp, 'meta.json'), JSON.stringify({frames: files.length, bytes}));
+      renameSync(tmp, entry);
+    } catch {
+      rmSync(tmp, {recursive: true, force: true}); // another worker stored it first, or a full disk
+      return;
+    }
+    this.evict();
+  }
+
+  evict() {
+    const entries = [];
+    for (const name of readdirSync(this.dir)) {
+      if (name.startsWith('.')) continue;
+      const entry = path.join(this.dir, name);
+      try {
+        const meta = JSON.parse(readFileSync(path.join(entry, 'meta.json'), 'utf8'));
+        entries.push({entry, bytes: meta.bytes, used: statSync(entry).mtimeMs});
+      } catch {
+        // being written or removed by another worker
+      }
+    }
+    let total = entries.reduce((sum, e) => sum + e.bytes, 0);
+    entries.sort((a, b) => a.used - b.used);
+    for (const e of entries) {
+      if (total <= this.maxBytes) break;
+      rmSync(e.entry, {recursive: true, force: true});
+      total -= e.bytes;
+    }
+  }
+}
+
+const frameName = (i) => `${String(i).padStart(6, '0')}.jpeg`;
+
+const linkOrCopy = (from, to) => {
+  try {
+    linkSync(from, to);
+  } catch (error) {
+    if (error.code === 'EXDEV' || error.code === 'EPERM') copyFileSync(from, to);
+    else throw error;
+  }
+};
+
+// -- ffmpeg: Remotion's own build (the one renderMedia uses), else the system one ------------------
+export const ffmpegBinary = () => {
+  if (process.env.RECAP_FFMPEG) return process.env.RECAP_FFMPEG;
+  try {
+    const dir = path.dirname(require.resolve('@remotion/compositor-linux-x64-gnu/package.json'));
+    if (existsSync(path.join(dir, 'ffmpeg'))) return path.join(dir, 'ffmpeg');
+  } catch {
+    // not on linux-x64-gnu
+  }
+  return 'ffmpeg';
+};
+
+const run = (bin, args, cwd) =>
+  new Promise((resolve, reject) => {
+    const child = spawn(bin, args, {cwd, stdio: ['ignore', 'ignore', 'pipe']});
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err = (err + d).slice(-4000);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg failed (${code}): ${err.trim().split('\n').pop()}`))));
+  });
+
+/** Write the concat list: each captured frame 1/fps, the settled one for its whole hold. */
+export const concatList = (segments, fps) => {
+  const lines = ['ffconcat version 1.0'];
+  let last = null;
+  for (const {files, holdFrames} of segments) {
+    files.forEach((file, i) => {
+      const frames = i === files.length - 1 ? holdFrames : 1;
+      lines.push(`file '${file.replace(/'/g, "'\\''")}'`, `duration ${(frames / fps).toFixed(6)}`);
+      last = file;
+    });
+  }
+  // The demuxer may drop the last entry's duration: repeat it; -frames:v cuts at the exact count.
+  if (last) lines.push(`file '${last.replace(/'/g, "'\\''")}'`, `duration ${(1 / fps).toFixed(6)}`);
+  return lines.join('\n') + '\n';
+};
+
+export const encodeVideo = async ({listFile, output, fps, durationInFrames, x264Preset, crf, cwd}) => {
+  const tmp = `${output}.sparse-${process.pid}.mp4`;
+  const dir = path.dirname(ffmpegBinary());
+  const args = [
+    '-hide_banner', '-loglevel', 'error', '-y',
+    '-f', 'concat', '-safe', '0', '-i', listFile,
+    '-fps_mode', 'cfr', '-r', String(fps), '-frames:v', String(durationInFrames),
+    '-c:v', 'libx264',
+    '-colorspace:v', 'bt709', '-color_primaries:v', 'bt709', '-color_trc:v', 'bt709', '-color_range', 'tv',
+    '-vf', 'zscale=matrix=709:range=limited:primariesin=709:primaries=709:transferin=709:transfer=709',
+    '-pix_fmt', 'yuv420p', '-preset', x264Preset, '-crf', String(crf),
+    '-video_track_timescale', '90000', '-movflags', '+faststart', '-an', '-f', 'mp4', tmp,
+  ];
+  try {
+    await run(ffmpegBinary(), args, existsSync(dir) ? dir : cwd);
+    renameSync(tmp, output);
+  } finally {
+    rmSync(tmp, {force: true});
+  }
+};
+
+/**
+ * Render the Recap video of one payload the sparse way.
+ *   common:   {serveUrl, inputProps, puppeteerInstance, logLevel, timeoutInMilliseconds}
+ *   composition: the selected Recap composition (its durationInFrames must match the timeline)
+ *   settings: {jpegQuality, x264Preset, crf, frameCacheMb, templateVersion}
+ * Returns figures for the reply: {capturedFrames, cachedFrames, captureMs, encodeMs}.
+ */
+export const renderSparse = async ({common, composition, output, scale, settings, tmpRoot = defaultTmpRoot()}) => {
+  const lib = await loadTimelineLib();
+  const timeline = lib.getTimeline(composition.props);
+  if (timeline.durationInFrames !== composition.durationInFrames || timeline.fps !== composition.fps) {
+    throw new Error(
+      `timeline (${timeline.durationInFrames} frames) disagrees with the bundle's Recap (${composition.durationInFrames}); rebuild the bundle`,
+    );
+  }
+  const plan = sparsePlan(timeline);
+  const cache = new FrameCache(
+    process.env.RECAP_FRAME_CACHE_DIR || path.join(tmpRoot, 'dream-recap-frame-cache'),
+    Math.round((settings.frameCacheMb ?? 512) * 1024 * 1024),
+  );
+  const work = mkdtempSync(path.join(tmpRoot, 'recap-sparse-'));
+  try {
+    const captureDir = path.join(work, 'captured');
+    const segments = [];
+    const toCapture = [];
+    const toStore = [];
+    let cachedFrames = 0;
+    for (const {scene, frames, holdFrames} of plan) {
+      const key = FrameCache.key([scene.cacheKey, common.serveUrl, settings.templateVersion ?? null, scale, settings.jpegQuality]);
+      const names = frames.map((f) => `scene-${scene.name}-${frameName(f - scene.from)}`);
+      const files = names.map((n) => path.join(work, n));
+      if (cache.fetch(key, names, work)) {
+        cachedFrames += frames.length;
+      } else {
+        toCapture.push(...frames);
+        toStore.push({key, frames, files});
+      }
+      segments.push({files, holdFrames});
+    }
+    const captureStart = Date.now();
+    if (toCapture.length > 0) {
+      await renderFrames({
+        ...common,
+        composition,
+        frames: toCapture,
+        outputDir: captureDir,
+        imageSequencePattern: 'f-[frame].[ext]',
+        imageFormat: 'jpeg',
+        jpegQuality: settings.jpegQuality,
+        scale,
+        concurrency: settings.tabs ?? 1,
+        onStart: () => undefined,
+        onFrameUpdate: () => undefined,
+      });
+      // Captured files are named by absolute frame with a padding Remotion chooses: map them back.
+      const byFrame = new Map();
+      for (const name of readdirSync(captureDir)) {
+        const m = /^f-(\d+)\.jpeg$/.exec(name);
+        if (m) byFrame.set(Number(m[1]), path.join(captureDir, name));
+      }
+      for (const {key, frames, files} of toStore) {
+        frames.forEach((f, i) => {
+          const source = byFrame.get(f);
+          if (!source) throw new Error(`renderFrames did not write frame ${f}`);
+          renameSync(source, files[i]);
+        });
+        cache.store(key, files);
+      }
+    }
+    const captureMs = Date.now() - captureStart;
+    const listFile = path.join(work, 'frames.ffconcat');
+    writeFileSync(listFile, concatList(segments, timeline.fps));
+    const encodeStart = Date.now();
+    await encodeVideo({
+      listFile,
+      output,
+      fps: timeline.fps,
+      durationInFrames: timeline.durationInFrames,
+      x264Preset: settings.x264Preset,
+      crf: settings.crf,
+      cwd: work,
+    });
+    return {capturedFrames: toCapture.length, cachedFrames, captureMs, encodeMs: Date.now() - encodeStart};
+  } finally {
+    rmSync(work, {recursive: true, force: true});
+  }
+};
+
+// -- `node worker/sparse.mjs --timeline-stats < payloads.jsonl`: frame counts for `render-runner plan`.
+// Prints {"videos", "invalid", "frames", "capturedFrames", "uniqueCapturedFrames"}: frames shown,
+// frames a sparse render captures, and the same when scenes with equal cacheKeys are captured once.
+const timelineStats = async () => {
+  const lib = await loadTimelineLib();
+  const {createInterface} = await import('node:readline');
+  const stats = {videos: 0, invalid: 0, frames: 0, capturedFrames: 0, uniqueCapturedFrames: 0};
+  const seen = new Set();
+  for await (const line of createInterface({input: process.stdin, crlfDelay: Infinity})) {
+    if (!line.trim()) continue;
+    let timeline;
+    try {
+      timeline = lib.getTimeline(lib.parsePayload(JSON.parse(line)));
+    } catch {
+      stats.invalid += 1;
+      continue;
+    }
+    stats.videos += 1;
+    stats.frames += timeline.durationInFrames;
+    for (const {scene, frames} of sparsePlan(timeline)) {
+      stats.capturedFrames += frames.length;
+      const key = createHash('sha1').update(scene.cacheKey).digest('hex');
+      if (!seen.has(key)) {
+        seen.add(key);
+        stats.uniqueCapturedFrames += frames.length;
+      }
+    }
+  }
+  process.stdout.write(JSON.stringify(stats) + '\n');
+};
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname) && process.argv.includes('--timeline-stats')) {
+  await timelineStats();
+}

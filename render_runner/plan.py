@@ -1,0 +1,205 @@
+"""`render-runner plan`: what a run will cost before it starts.
+
+Counts the eligible users (recap_payloads rows without a done job for the same payload and
+template), the frames their videos show and the frames a sparse render captures, then projects
+CPU-hours, wall time on `machines` x `cores` and the cost at a price per vCPU-hour, from either
+
+- the last run's recorded timings: `render_jobs.render_ms` of the most recent done jobs (wall ms of
+  one render on one worker; the runner's default of one render in flight per core means one render
+  keeps about one core busy, so render seconds ~ CPU-seconds per video), or
+- a short calibration render on this machine (`calibrate=True`): a few eligible payloads rendered
+  with the run's settings by one worker, CPU-seconds measured over the worker's whole process tree
+  (Node, Chromium, ffmpeg).
+
+The projection assumes every core runs one render (`--concurrency` = cores, the default) and
+perfect packing; the last machine-hour is rounded up by nobody, so treat it as a floor.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from render_runner.errors import RecapError
+from render_runner.render_pool import RenderPool, RenderSettings
+from render_runner.template import REMOTION_DIR, Template, node_binary
+
+DEFAULT_PRICE_PER_VCPU_HOUR = 0.05
+SAMPLE_JOBS = 200  # recent done jobs averaged for the "last run" estimate
+
+
+@dataclass(frozen=True)
+class FrameStats:
+    videos: int
+    invalid: int
+    frames: int
+    captured_frames: int
+    unique_captured_frames: int
+
+
+@dataclass(frozen=True)
+class Throughput:
+    """CPU-seconds and wall seconds of one render on one worker, and where the figure comes from."""
+
+    cpu_s_per_video: float
+    wall_s_per_video: float
+    source: str
+    samples: int
+
+
+@dataclass(frozen=True)
+class Plan:
+    eligible: int
+    frames: FrameStats
+    throughput: Throughput
+    machines: int
+    cores: int
+    price_per_vcpu_hour: float
+    cpu_hours: float = field(init=False)
+    wall_hours: float = field(init=False)
+    cost: float = field(init=False)
+    cost_per_1000: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        cpu_hours = self.eligible * self.throughput.cpu_s_per_video / 3600
+        # one render per core, side by side: a machine finishes `cores` videos per render time
+        per_core_s = max(self.throughput.cpu_s_per_video, 1e-9)
+        wall_hours = self.eligible * per_core_s / (self.machines * self.cores) / 3600
+        object.__setattr__(self, "cpu_hours", cpu_hours)
+        object.__setattr__(self, "wall_hours", wall_hours)
+        # billed: every vCPU of every machine for the whole wall time (= CPU-hours when packed)
+        object.__setattr__(self, "cost", self.machines * self.cores * wall_hours * self.price_per_vcpu_hour)
+        object.__setattr__(self, "cost_per_1000", 1000 * self.throughput.cpu_s_per_video / 3600 * self.price_per_vcpu_hour)
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.update(cpu_hours=self.cpu_hours, wall_hours=self.wall_hours, cost=self.cost, cost_per_1000=self.cost_per_1000)
+        return data
+
+
+# -- the warehouse side ------------------------------------------------------------------------------
+_ELIGIBLE_SQL = """
+    select p.payload from {payloads} as p
+    left join {jobs} as j on j.user_id = p.user_id and j.recap_year = p.recap_year
+    where j.status is null or j.status <> 'done'
+        or j.payload_hash is distinct from p.payload_hash
+        or j.template_version is distinct from %s
+"""
+_RECENT_RENDER_MS_SQL = """
+    select render_ms from {jobs}
+    where status = 'done' and render_ms is not null
+    order by finished_at desc limit %s
+"""
+
+
+def eligible_payloads(queue: Any, template_version: str) -> list[str]:
+    """Payloads (as JSON text) that `render-runner go` would render now."""
+    rows = queue._run(_ELIGIBLE_SQL, (template_version,), fetch=True)
+    return [row[0] if isinstance(row[0], str) else json.dumps(row[0]) for row in rows]
+
+
+def recorded_throughput(queue: Any) -> Throughput | None:
+    rows = queue._run(_RECENT_RENDER_MS_SQL, (SAMPLE_JOBS,), fetch=True)
+    values = [int(r[0]) for r in rows if r[0]]
+    if not values:
+        return None
+    wall_s = sum(values) / len(values) / 1000
+    return Throughput(cpu_s_per_video=wall_s, wall_s_per_video=wall_s, source="last run (render_jobs.render_ms)", samples=len(values))
+
+
+# -- frames ------------------------------------------------------------------------------------------
+def frame_stats(payloads: list[str]) -> FrameStats:
+    """Frames shown and captured, from the composition's own timeline (remotion/src/timeline.ts)."""
+    proc = subprocess.run(
+        [node_binary(), str(REMOTION_DIR / "worker" / "sparse.mjs"), "--timeline-stats"],
+        input="".join(p.replace("\n", " ") + "\n" for p in payloads),
+        cwd=REMOTION_DIR,
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        raise RecapError(f"counting frames failed: {(proc.stderr.strip().splitlines() or ['no output'])[-1]}")
+    s = json.loads(proc.stdout.strip().splitlines()[-1])
+    return FrameStats(s["videos"], s["invalid"], s["frames"], s["capturedFrames"], s["uniqueCapturedFrames"])
+
+
+# -- calibration -------------------------------------------------------------------------------------
+def process_tree_cpu_s(root: int) -> float:
+    """CPU-seconds (user + system, including reaped children) of `root` and all its descendants now."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    cpu: dict[int, int] = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            text = Path(f"/proc/{name}/stat").read_text()
+        except OSError:
+            continue
+        rest = text[text.rfind(")") + 2 :].split()
+        parents[int(name)] = int(rest[1])
+        cpu[int(name)] = sum(int(v) for v in rest[11:15])
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += cpu.get(pid, 0)
+        stack.extend(child for child, parent in parents.items() if parent == pid)
+    return total / ticks
+
+
+def calibrate(template: Template, payloads: list[str], settings: RenderSettings, renders: int = 2) -> Throughput:
+    """Render a few payloads on one worker (the first one also warms the browser, and is not counted)."""
+    if not payloads:
+        raise RecapError("nothing to calibrate on: no eligible payload")
+    chosen = [json.loads(payloads[i % len(payloads)]) for i in range(renders + 1)]
+    cpu, wall = [], []
+    with tempfile.TemporaryDirectory(prefix="recap-calibrate-") as tmp, RenderPool(template, 1) as pool:
+        for i, payload in enumerate(chosen):
+            worker_pid = pool.worker_pids()[0] if pool.worker_pids() else None
+            before = process_tree_cpu_s(worker_pid) if worker_pid else 0.0
+            started = time.monotonic()
+            pool.render(f"calibrate-{i}", payload, Path(tmp) / f"{i}.mp4", Path(tmp) / f"{i}.jpg", settings)
+            elapsed = time.monotonic() - started
+            if i == 0 or worker_pid is None:
+                continue  # browser start-up and first page load
+            cpu.append(process_tree_cpu_s(worker_pid) - before)
+            wall.append(elapsed)
+    return Throughput(
+        cpu_s_per_video=sum(cpu) / len(cpu),
+        wall_s_per_video=sum(wall) / len(wall),
+        source=f"calibration on this machine ({settings.mode}, {len(cpu)} renders)",
+        samples=len(cpu),
+    )
+
+
+def make_plan(
+    queue: Any,
+    template: Template,
+    *,
+    machines: int,
+    cores: int,
+    price_per_vcpu_hour: float = DEFAULT_PRICE_PER_VCPU_HOUR,
+    do_calibrate: bool = False,
+    settings: RenderSettings | None = None,
+) -> Plan:
+    payloads = eligible_payloads(queue, template.version)
+    frames = frame_stats(payloads)
+    throughput = None if do_calibrate else recorded_throughput(queue)
+    if throughput is None:
+        if not do_calibrate:
+            raise RecapError("no recorded timings yet (no done job); run `render-runner plan --calibrate` to measure this machine")
+        throughput = calibrate(template, payloads, settings or RenderSettings())
+    return Plan(
+        eligible=len(payloads),
+        frames=frames,
+        throughput=throughput,
+        machines=machines,
+        cores=cores,
+        price_per_vcpu_hour=price_per_vcpu_hour,
+    )
