@@ -164,19 +164,21 @@ def _delete(path: str) -> Any:
 BAD_PAYLOADS = [
     ("total-zero", _set("dreams.total", 0), "invalid payload: dreams.total: expected an integer >= 1"),
     ("total-float", _set("dreams.total", 3.5), "invalid payload: dreams.total: expected an integer"),
-    ("total-string", _set("dreams.total", "72"), "invalid payload: dreams.total: expected number"),
+    ("total-string", _set("dreams.total", "72"), "invalid payload: dreams.total: expected an integer"),
     ("month-13", _set("dreams.busiest_month", 13), "invalid payload: dreams.busiest_month: expected an integer <= 12"),
     ("top-percent-0", _set("dreams.top_percent", 0), "invalid payload: dreams.top_percent: expected an integer >= 1"),
     ("negative-lucid", _set("dreams.lucid", -1), "invalid payload: dreams.lucid: expected an integer >= 0"),
     ("year-too-early", _set("year", 1900), "invalid payload: year: expected an integer >= 1970"),
-    ("missing-name", _delete("user.name"), "invalid payload: user.name: expected string"),
-    ("missing-dreams", _delete("dreams"), "invalid payload: dreams: expected object"),
+    ("missing-name", _delete("user.name"), "invalid payload: user.name: missing (expected a string)"),
+    ("missing-dreams", _delete("dreams"), "invalid payload: dreams: missing (expected an object)"),
     ("four-persons", _set("persons", [["a", 4], ["b", 3], ["c", 2], ["d", 1]]), "invalid payload: persons: expected at most 3 items"),
     ("empty-place-name", _set("places.0.0", ""), "invalid payload: places.0.0: expected a string of a length >= 1"),
     ("zero-count", _set("emotions.1.1", 0), "invalid payload: emotions.1.1: expected an integer >= 1"),
     ("long-name", _set("user.name", "x" * 201), "invalid payload: user.name: expected a string of length <= 200"),
     ("extra-key", _set("dreams.bonus", 1), "invalid payload: dreams: unexpected key(s) bonus"),
-    ("null-locale-ok-but-id-0", _set("user.id", 0), "invalid payload: user.id: expected an integer >= 1"),
+    ("id-0", _set("user.id", 0), "invalid payload: user.id: expected an integer >= 1"),
+    ("missing-list", _delete("persons"), "invalid payload: persons: missing (expected an array)"),
+    ("null-count", _set("dreams.nightmares", None), "invalid payload: dreams.nightmares: expected an integer"),
 ]
 
 

@@ -27,7 +27,7 @@ switch (command) {
 			lib.parsePayload(readPayload());
 			print({ok: true});
 		} catch (err) {
-			print({ok: false, error: err.message});
+			print({ok: false, error: String(err)});
 		}
 		break;
 	case 'validate-each':
@@ -38,7 +38,7 @@ switch (command) {
 					lib.parsePayload(payload);
 					return {ok: true};
 				} catch (err) {
-					return {ok: false, error: err.message};
+					return {ok: false, error: String(err)};
 				}
 			}),
 		);

@@ -62,11 +62,13 @@ try {
 		const common = {serveUrl, inputProps, puppeteerInstance: browser, browserExecutable, logLevel: 'error'};
 		try {
 			if (opts.invalid) {
-				try {
-					await selectComposition({...common, id: 'Recap'});
-					emit({kind: 'invalid', sample, rejected: false});
-				} catch (err) {
-					emit({kind: 'invalid', sample, rejected: true, error: String(err.message).split('\n')[0]});
+				for (const id of ['Recap', 'Poster']) {
+					try {
+						await selectComposition({...common, id});
+						emit({kind: 'invalid', sample, composition: id, rejected: false});
+					} catch (err) {
+						emit({kind: 'invalid', sample, composition: id, rejected: true, error: String(err.message).split('\n')[0]});
+					}
 				}
 				continue;
 			}
@@ -92,7 +94,7 @@ try {
 				}
 				if (opts.video) {
 					const output = path.join(opts.out, `${sample}.mp4`);
-					await renderMedia({...common, composition, codec: 'h264', output, scale: opts.scale, colorSpace: 'bt709', overwrite: true, concurrency: 1});
+					await renderMedia({...common, composition, codec: 'h264', output, scale: opts.scale, colorSpace: 'bt709', x264Preset: 'veryfast', overwrite: true});
 					emit({kind: 'video', sample, path: output, durationInFrames: composition.durationInFrames, fps: composition.fps, width: composition.width, height: composition.height});
 				}
 			}

@@ -48,24 +48,36 @@ export const recapPayloadSchema = z.strictObject({
 export type RecapPayload = z.infer<typeof recapPayloadSchema>;
 export type Top3 = z.infer<typeof top3Schema>;
 
-/** The error every consumer (calculateMetadata, the render worker, Python) sees for a bad payload. */
-export class InvalidPayloadError extends Error {
-	readonly issues: readonly string[];
-	constructor(issues: string[]) {
-		super(`invalid payload: ${issues.join('; ')}`);
-		this.name = 'InvalidPayloadError';
-		this.issues = issues;
-	}
-}
+/**
+ * The error every consumer (calculateMetadata, the render worker, Python) sees for a bad payload.
+ * Remotion's renderer reports an error thrown in the page as "<constructor name>: <message>", so
+ * the class is named "invalid payload" and the message holds the issues: the worker receives
+ * exactly "invalid payload: dreams.total: expected an integer >= 1; ...". In Node, String(err)
+ * gives the same line.
+ */
+const classes = {
+	'invalid payload': class extends Error {
+		readonly issues: readonly string[];
+		constructor(issues: string[]) {
+			super(issues.join('; '));
+			this.name = 'invalid payload';
+			this.issues = issues;
+		}
+	},
+};
+export const InvalidPayloadError = classes['invalid payload'];
+export type InvalidPayloadError = InstanceType<typeof InvalidPayloadError>;
+
+const EXPECTED: Record<string, string> = {int: 'an integer', number: 'an integer', string: 'a string', object: 'an object', array: 'an array', null: 'null'};
 
 const describeIssue = (issue: z.core.$ZodIssue): string => {
 	const path = issue.path.length === 0 ? '(root)' : issue.path.map(String).join('.');
 	switch (issue.code) {
-		case 'invalid_type':
-			if (issue.expected === 'int') {
-				return `${path}: expected an integer`;
-			}
-			return `${path}: expected ${issue.expected}`;
+		case 'invalid_type': {
+			// Every number in the payload is an integer.
+			const expected = EXPECTED[issue.expected] ?? issue.expected;
+			return issue.message.endsWith('received undefined') ? `${path}: missing (expected ${expected})` : `${path}: expected ${expected}`;
+		}
 		case 'too_small': {
 			const what = issue.origin === 'array' ? 'at least' : issue.origin === 'string' ? 'a length >=' : '>=';
 			const kind = issue.origin === 'number' || issue.origin === 'int' ? 'an integer ' : issue.origin === 'array' ? 'an array of ' : 'a string of ';
@@ -89,7 +101,7 @@ const describeIssue = (issue: z.core.$ZodIssue): string => {
 
 /**
  * Validate unknown input (the composition's inputProps) and return the typed payload.
- * Throws InvalidPayloadError: "invalid payload: <path>: <what was expected>; ...".
+ * Throws an InvalidPayloadError: "invalid payload: <path>: <what was expected>; ...".
  */
 export const parsePayload = (input: unknown): RecapPayload => {
 	const result = recapPayloadSchema.safeParse(input);
