@@ -1,0 +1,305 @@
+"""The dbt warehouse, built for real: `dbt build` on DuckDB and on Postgres, the demo stories, and
+the same payloads from both warehouses for the same raw data.
+
+dbt runs as a subprocess from the project directory, with its own profiles.yml, target and log
+directories under tmp_path, so tests never touch ./warehouse.duckdb or ./target and can run side by
+side. Building is the slow part (~3-10 s per dbt command), so warehouses are built once per module.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import jsonschema
+import psycopg2
+import pytest
+
+from render_runner.demo_data import write_demo_data
+from render_runner.warehouse import WarehouseConfig
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SCHEMA_FILE = PROJECT_DIR / "schemas" / "recap_payload.schema.json"
+DBT = str(Path(sys.executable).with_name("dbt"))
+PG_SCHEMA = "recap"
+
+
+@dataclass
+class Warehouse:
+    """One scratch warehouse and how to run dbt against it."""
+
+    dialect: str
+    directory: Path
+    env: dict[str, str]
+    duckdb_path: Path | None = None
+    pg_dsn: dict[str, Any] | None = None
+
+    @property
+    def target(self) -> str:
+        return "dev" if self.dialect == "duckdb" else "postgres"
+
+    @property
+    def schema(self) -> str:
+        return "main" if self.dialect == "duckdb" else PG_SCHEMA
+
+    @property
+    def config(self) -> WarehouseConfig:
+        return WarehouseConfig(target=self.target, dialect=self.dialect, schema=self.schema,  # type: ignore[arg-type]
+                               duckdb_path=self.duckdb_path, pg_dsn=self.pg_dsn)
+
+    def dbt(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        command = [DBT, *args, "--target", self.target, "--profiles-dir", str(self.directory),
+                   "--target-path", str(self.directory / "target"), "--log-path", str(self.directory / "logs")]
+        result = subprocess.run(command, cwd=PROJECT_DIR, env=self.env, capture_output=True, text=True, timeout=600)
+        if check and result.returncode != 0:
+            pytest.fail(f"{' '.join(args)} failed ({result.returncode}):\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
+        return result
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        if self.dialect == "duckdb":
+            con = duckdb.connect(str(self.duckdb_path), read_only=True)
+            try:
+                return con.execute(sql).fetchall()
+            finally:
+                con.close()
+        con = psycopg2.connect(**self.pg_dsn)  # type: ignore[arg-type]
+        try:
+            with con.cursor() as cur:
+                cur.execute(sql)
+                return cur.fetchall()
+        finally:
+            con.close()
+
+    def execute(self, sql: str) -> None:
+        if self.dialect == "duckdb":
+            con = duckdb.connect(str(self.duckdb_path))
+            try:
+                con.execute(sql)
+            finally:
+                con.close()
+            return
+        con = psycopg2.connect(**self.pg_dsn)  # type: ignore[arg-type]
+        try:
+            with con.cursor() as cur:
+                cur.execute(sql)
+            con.commit()
+        finally:
+            con.close()
+
+    def payloads(self) -> dict[int, tuple[dict[str, Any], str]]:
+        """user_id -> (parsed payload, payload_hash). DuckDB returns JSON text, Postgres a dict."""
+        rows = self.query(f"select user_id, payload, payload_hash from {self.schema}.recap_payloads")
+        return {int(u): (json.loads(p) if isinstance(p, str) else p, h) for u, p, h in rows}
+
+
+def _base_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DBT_", "RECAP_", "PG"))}
+    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    return env
+
+
+def duckdb_warehouse(directory: Path) -> Warehouse:
+    directory.mkdir(parents=True, exist_ok=True)
+    shutil.copy(PROJECT_DIR / "profiles.example.yml", directory / "profiles.yml")
+    path = directory / "warehouse.duckdb"
+    env = _base_env() | {"RECAP_DUCKDB_PATH": str(path)}
+    return Warehouse(dialect="duckdb", directory=directory, env=env, duckdb_path=path)
+
+
+def postgres_warehouse(directory: Path, dsn: dict[str, Any]) -> Warehouse:
+    directory.mkdir(parents=True, exist_ok=True)
+    shutil.copy(PROJECT_DIR / "profiles.example.yml", directory / "profiles.yml")
+    env = _base_env() | {"PGHOST": str(dsn["host"]), "PGPORT": str(dsn["port"]), "PGUSER": str(dsn["user"]),
+                         "PGDATABASE": str(dsn["dbname"]), "RECAP_PG_SCHEMA": PG_SCHEMA}
+    if dsn.get("password"):
+        env["PGPASSWORD"] = str(dsn["password"])
+    return Warehouse(dialect="postgres", directory=directory, env=env, pg_dsn=dict(dsn))
+
+
+def assert_payloads_follow_the_contract(payloads: dict[int, tuple[dict[str, Any], str]]) -> None:
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text()))
+    for user_id, (payload, _) in payloads.items():
+        errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(payload)]
+        assert not errors, f"payload of user {user_id} breaks the contract: {errors}"
+        assert payload["user"]["id"] == user_id
+
+
+# The demo seeds' stories (seeds/demo/_demo__seeds.yml), worked out by hand from the rules.
+DEMO_AVERAGE = 11  # eligible totals 28, 15, 9, 7, 3, 7, 12, 3: mean 10.5, rounded half away from zero
+EXPECTED_DEMO_PAYLOADS: dict[int, dict[str, Any]] = {
+    1: {"user": {"id": 1, "name": "Ana", "locale": "en"}, "year": 2026,
+        "dreams": {"total": 28, "difference": 17, "lucid": 9, "nightmares": 3, "average": 11, "previous_year": 5,
+                   "top_percent": 13, "longest_streak": 6, "busiest_month": 3},
+        "persons": [["John", 10], ["Dad", 9], ["Mom", 9]],
+        "places": [["Elevator", 3], ["Swimming Pool", 3], ["School", 2]],
+        "emotions": [["Friendship", 10], ["Agitation", 9], ["Relief", 8]]},
+    2: {"user": {"id": 2, "name": "Élodie Lefèvre", "locale": "fr"}, "year": 2026,
+        "dreams": {"total": 15, "difference": 4, "lucid": 8, "nightmares": 2, "average": 11, "previous_year": 1,
+                   "top_percent": 25, "longest_streak": 3, "busiest_month": 4},
+        "persons": [["Grand-mère", 5], ["Zoé", 4], ["Élise", 4]],
+        "places": [["Café de Flore", 3], ["Métro", 2]],
+        "emotions": [["Nostalgia", 6], ["Wonder", 5], ["Joy", 4]]},
+    3: {"user": {"id": 3, "name": "Kai 🌙", "locale": "en"}, "year": 2026,
+        "dreams": {"total": 9, "difference": -2, "lucid": 0, "nightmares": 1, "average": 11, "previous_year": 0,
+                   "top_percent": 50, "longest_streak": 3, "busiest_month": 7},
+        "persons": [["🐶 Biscuit", 4], ["Mika", 2]], "places": [["🏖️ Beach", 3]],
+        "emotions": [["Wonder", 5], ["Awe", 4]]},
+    4: {"user": {"id": 4, "name": None, "locale": None}, "year": 2026,
+        "dreams": {"total": 7, "difference": -4, "lucid": 0, "nightmares": 0, "average": 11, "previous_year": 1,
+                   "top_percent": 63, "longest_streak": 3, "busiest_month": 6},
+        "persons": [["The Fox", 2]], "places": [], "emotions": [["Fear", 1]]},
+    5: {"user": {"id": 5, "name": "Sam", "locale": "en"}, "year": 2026,
+        "dreams": {"total": 3, "difference": -8, "lucid": 3, "nightmares": 0, "average": 11, "previous_year": 0,
+                   "top_percent": 88, "longest_streak": 3, "busiest_month": 4},
+        "persons": [], "places": [], "emotions": []},
+    6: {"user": {"id": 6, "name": "Maximiliana Alexandrovna Konstantinopoulou-Vanderbilt de la Fuente y Montenegro",
+                 "locale": "en"}, "year": 2026,
+        "dreams": {"total": 7, "difference": -4, "lucid": 0, "nightmares": 1, "average": 11, "previous_year": 4,
+                   "top_percent": 63, "longest_streak": 1, "busiest_month": 2},
+        "persons": [], "places": [["River", 2]], "emotions": [["Sadness", 2], ["Anxiety", 1]]},
+    7: {"user": {"id": 7, "name": "Ravi", "locale": "en"}, "year": 2026,
+        "dreams": {"total": 12, "difference": 1, "lucid": 2, "nightmares": 0, "average": 11, "previous_year": 0,
+                   "top_percent": 38, "longest_streak": 4, "busiest_month": 3},
+        "persons": [["Guru", 6], ["Amma", 1]], "places": [["Temple", 2]], "emotions": [["Relief", 12]]},
+    8: {"user": {"id": 8, "name": "Noor", "locale": "en"}, "year": 2026,
+        "dreams": {"total": 3, "difference": -8, "lucid": 0, "nightmares": 0, "average": 11, "previous_year": 0,
+                   "top_percent": 88, "longest_streak": 2, "busiest_month": 5},
+        "persons": [["Cat", 1]], "places": [], "emotions": []},
+}
+EXPECTED_INELIGIBLE = {9: "user_deleted", 10: "too_few_dreams", 11: "no_dreams_in_recap_year", 12: "too_few_dreams"}
+
+
+@pytest.fixture(scope="module")
+def demo_duckdb(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """The out-of-the-box demo: plain `dbt build` (only scratch paths added) on a fresh DuckDB file."""
+    warehouse = duckdb_warehouse(tmp_path_factory.mktemp("demo-duckdb"))
+    warehouse.dbt("build")
+    return warehouse
+
+
+def test_plain_dbt_build_on_duckdb_renders_the_demo_stories(demo_duckdb: Warehouse) -> None:
+    payloads = demo_duckdb.payloads()
+    assert_payloads_follow_the_contract(payloads)
+    assert {user_id: payload for user_id, (payload, _) in payloads.items()} == EXPECTED_DEMO_PAYLOADS
+
+
+def test_demo_dreamer_years_explain_who_gets_no_recap(demo_duckdb: Warehouse) -> None:
+    rows = demo_duckdb.query("select user_id, is_eligible, ineligibility_reason from main.dreamer_years order by user_id")
+    assert {u: r for u, e, r in rows if not e} == EXPECTED_INELIGIBLE
+    assert {u for u, e, _ in rows if e} == set(EXPECTED_DEMO_PAYLOADS)
+    assert 99 not in {u for u, _, _ in rows}  # dreams of a user that does not exist
+
+
+def test_demo_seeds_load_into_their_own_schema_and_never_into_app(demo_duckdb: Warehouse) -> None:
+    tables = demo_duckdb.query("select table_schema, table_name from information_schema.tables")
+    schemas = {schema for schema, _ in tables}
+    assert ("app_demo", "dreams") in tables
+    assert "app" not in schemas
+    assert ("main", "render_jobs") not in tables  # the runner's table: declared as a source, never built
+
+
+def test_payload_hash_is_the_md5_of_the_canonical_payload_text(demo_duckdb: Warehouse) -> None:
+    import hashlib
+
+    for payload_text, payload_hash in demo_duckdb.query("select cast(payload as varchar), payload_hash from main.recap_payloads"):
+        assert hashlib.md5(payload_text.encode()).hexdigest() == payload_hash
+        assert json.dumps(json.loads(payload_text), ensure_ascii=False, separators=(",", ":")) == payload_text
+
+
+def test_contract_test_fails_on_a_payload_that_breaks_the_schema(demo_duckdb: Warehouse, tmp_path: Path) -> None:
+    warehouse = duckdb_warehouse(tmp_path / "broken")
+    shutil.copy(demo_duckdb.duckdb_path, warehouse.duckdb_path)  # type: ignore[arg-type]
+    bad = json.loads(json.dumps(EXPECTED_DEMO_PAYLOADS[1]))
+    bad["dreams"]["top_percent"] = 0
+    bad["persons"].append(["Zed", 1])  # four items
+    bad["user"]["extra"] = True
+    warehouse.execute(f"update main.recap_payloads set payload = '{json.dumps(bad)}' where user_id = 1")
+    result = warehouse.dbt("test", "--select", "recap_payloads_payload_matches_contract", "--store-failures",
+                           check=False)
+    assert result.returncode != 0, result.stdout[-3000:]
+    problems = warehouse.query("select problems from dbt_test__audit.recap_payloads_payload_matches_contract")
+    assert len(problems) == 1
+    text = problems[0][0]
+    assert "dreams.top_percent" in text and "persons must be an array of at most 3" in text and "object user" in text
+
+
+def test_production_vars_point_the_source_at_app_and_disable_the_demo_seeds(demo_duckdb: Warehouse) -> None:
+    result = demo_duckdb.dbt("ls", "--resource-type", "seed", "--vars", "{app_schema: app}", "--output", "name", "-q")
+    assert result.stdout.split() == ["time_zones"]
+    compiled = demo_duckdb.dbt("compile", "--select", "stg_app__dreams", "--vars", "{app_schema: app}", "-q")
+    assert '"app"."dreams"' in compiled.stdout and "depends_on" not in compiled.stdout
+
+
+def test_nothing_tests_or_builds_the_runner_job_table(demo_duckdb: Warehouse) -> None:
+    result = demo_duckdb.dbt("ls", "--select", "source:runner.render_jobs+", "--output", "name", "-q")
+    listed = result.stdout.split()
+    assert all(not name.startswith(("test", "unique", "not_null")) for name in listed), listed
+    assert set(listed) <= {"runner.render_jobs", "dream_recap_app"}
+
+
+def test_dbt_docs_generate_works_offline(demo_duckdb: Warehouse) -> None:
+    demo_duckdb.dbt("docs", "generate")
+    catalog = json.loads((demo_duckdb.directory / "target" / "catalog.json").read_text())
+    assert "model.dream_recap.recap_payloads" in catalog["nodes"]
+
+
+@pytest.mark.postgres
+def test_plain_dbt_build_on_postgres_renders_the_same_demo(pg_database: dict[str, Any], tmp_path: Path) -> None:
+    warehouse = postgres_warehouse(tmp_path, pg_database)
+    warehouse.dbt("build")
+    payloads = warehouse.payloads()
+    assert_payloads_follow_the_contract(payloads)
+    assert {user_id: payload for user_id, (payload, _) in payloads.items()} == EXPECTED_DEMO_PAYLOADS
+    assert warehouse.query("select data_type from information_schema.columns where table_name = 'recap_payloads' "
+                           "and column_name = 'payload'") == [("jsonb",)]
+
+
+@pytest.fixture(scope="module")
+def synthetic_warehouses(tmp_path_factory: pytest.TempPathFactory, pg_server: Any) -> Iterator[tuple[Warehouse, Warehouse]]:
+    """The same synthetic raw data (write_demo_data, 400 users) built on DuckDB and on Postgres."""
+    dbname = pg_server.create_database()
+    try:
+        duck = duckdb_warehouse(tmp_path_factory.mktemp("synthetic-duckdb"))
+        pg = postgres_warehouse(tmp_path_factory.mktemp("synthetic-postgres"), pg_server.dsn(dbname))
+        for warehouse in (duck, pg):
+            write_demo_data(warehouse.config, schema="app", users=400, seed=7)
+            warehouse.dbt("build", "--vars", "{app_schema: app}")
+        yield duck, pg
+    finally:
+        pg_server.drop_database(dbname)
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_duckdb_and_postgres_give_identical_payloads_for_the_same_raw_data(
+    synthetic_warehouses: tuple[Warehouse, Warehouse],
+) -> None:
+    duck, pg = synthetic_warehouses
+    duck_payloads, pg_payloads = duck.payloads(), pg.payloads()
+    assert len(duck_payloads) > 200
+    assert_payloads_follow_the_contract(duck_payloads)
+    assert duck_payloads.keys() == pg_payloads.keys()
+    different = [u for u in duck_payloads if duck_payloads[u][0] != pg_payloads[u][0]]
+    assert not different, f"{len(different)} payloads differ, e.g. {duck_payloads[different[0]][0]} vs {pg_payloads[different[0]][0]}"
+    assert {u: h for u, (_, h) in duck_payloads.items()} == {u: h for u, (_, h) in pg_payloads.items()}
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_duckdb_and_postgres_agree_on_every_dreamer_year(synthetic_warehouses: tuple[Warehouse, Warehouse]) -> None:
+    duck, pg = synthetic_warehouses
+    sql = ("select user_id, is_eligible, ineligibility_reason, logged_dreams, total_dreams, previous_year_dreams, "
+           "lucid_dreams, nightmare_dreams, longest_streak_days, longest_streak_start_date, busiest_month, "
+           "average_dreams, top_percent, time_zone_name, display_name from {schema}.dreamer_years order by user_id")
+    duck_rows = duck.query(sql.format(schema=duck.schema))
+    pg_rows = pg.query(sql.format(schema=pg.schema))
+    assert len(duck_rows) > 300
+    assert [tuple(map(str, r)) for r in duck_rows] == [tuple(map(str, r)) for r in pg_rows]
