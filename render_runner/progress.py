@@ -8,9 +8,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from render_runner.jobs import Job, SyncResult
+from render_runner.runner import RunObserver
 
 
-class RichObserver:
+class RichObserver(RunObserver):
     """Shows the whole queue (all runners) as one bar; rate and ETA from this runner's finishes."""
 
     def __init__(self, console: Console, verbose: bool = False) -> None:

@@ -15,7 +15,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from render_runner.contract import InvalidPayload, parse_payload
 from render_runner.jobs import Job, JobQueue, SyncResult, new_runner_id
@@ -55,15 +55,9 @@ class RunReport:
     errors: list[str] = field(default_factory=list)
 
 
-class RunObserver(Protocol):
-    def synced(self, sync: SyncResult, counts: dict[str, int]) -> None: ...
-    def started(self, job: Job) -> None: ...
-    def finished(self, job: Job, status: str, detail: str) -> None: ...
-    def tick(self, counts: dict[str, int], in_flight: int) -> None: ...
-    def stopping(self, aborting: bool) -> None: ...
+class RunObserver:
+    """What a run reports as it goes; the default reports nothing (the CLI shows Rich progress)."""
 
-
-class SilentObserver:
     def synced(self, sync: SyncResult, counts: dict[str, int]) -> None: ...
     def started(self, job: Job) -> None: ...
     def finished(self, job: Job, status: str, detail: str) -> None: ...
@@ -89,7 +83,7 @@ class Runner:
         self.template = template
         self.secret = secret
         self.options = options
-        self.observer: RunObserver = observer or SilentObserver()
+        self.observer = observer or RunObserver()
         self.runner_id = new_runner_id()
         self.report = RunReport(runner_id=self.runner_id)
         self.work_root = work_root
