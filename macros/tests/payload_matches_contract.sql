@@ -30,6 +30,13 @@
     {%- endfor -%}
 {%- endfor -%}
 
+{#- the objects and arrays whose number of keys / items is checked -#}
+{%- set sized_paths = objects | map(attribute='path') | list -%}
+{%- for pair_list in pair_lists -%}
+    {%- do sized_paths.append(pair_list.path) -%}
+    {%- for index in range(pair_list.max_items) %}{% do sized_paths.append(pair_list.path + [index]) %}{% endfor -%}
+{%- endfor -%}
+
 {%- set checks = [] -%}
 {%- for object in objects -%}
     {%- set condition -%}
@@ -124,7 +131,11 @@ inspected as materialized (
         {%- for path in paths %},
         {{ json_schema_type_at('p' ~ loop.index, []) }} as p{{ loop.index }}_type,
         {{ json_text_at('p' ~ loop.index, []) }} as p{{ loop.index }}_text,
+        {%- if path in sized_paths %}
         coalesce({{ json_array_length_at('p' ~ loop.index, []) }}, {{ json_key_count_at('p' ~ loop.index, []) }}) as p{{ loop.index }}_size
+        {%- else %}
+        cast(null as bigint) as p{{ loop.index }}_size
+        {%- endif %}
         {%- endfor %}
 
     from fragments

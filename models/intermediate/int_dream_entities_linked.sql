@@ -1,77 +1,50 @@
 -- Which entity (person, place, emotion) each counted dream of the recap year mentions, one row per
 -- dream, entity and spelling. Dangling links, another user's persons/places, blank names and
 -- duplicate link rows drop out; names equal after lower(trim()) share one entity_key.
+-- One join chain per entity type on integer keys (each CTE referenced once, so Postgres plans them
+-- with statistics as hash joins), then one union and one distinct.
+{%- set entity_types = [
+    {'type': 'person', 'links': 'stg_app__dream_persons', 'entities': 'stg_app__persons', 'owned': true},
+    {'type': 'place', 'links': 'stg_app__dream_places', 'entities': 'stg_app__places', 'owned': true},
+    {'type': 'emotion', 'links': 'stg_app__dream_emotions', 'entities': 'stg_app__emotions', 'owned': false},
+] %}
 with
-
-dreams as (
+{% for entity in entity_types %}
+{{ entity.type }}_dreams as (
 
     select dream_id, user_id from {{ ref('int_dreams_localized') }}
     where is_counted and local_year = {{ var('recap_year') }}
 
 ),
 
-links as (
+{{ entity.type }}_links as (
 
-    select dream_id, 'person' as entity_type, person_id as entity_id from {{ ref('stg_app__dream_persons') }}
-    union all
-    select dream_id, 'place' as entity_type, place_id as entity_id from {{ ref('stg_app__dream_places') }}
-    union all
-    select dream_id, 'emotion' as entity_type, emotion_id as entity_id from {{ ref('stg_app__dream_emotions') }}
+    select
+        {{ entity.type }}_dreams.user_id,
+        {{ entity.type }}_dreams.dream_id,
+        '{{ entity.type }}' as entity_type,
+        entities.{{ entity.type }}_key as entity_key,
+        entities.{{ entity.type }}_name as entity_name
+
+    from {{ ref(entity.links) }} as links
+    inner join {{ entity.type }}_dreams
+        on links.dream_id = {{ entity.type }}_dreams.dream_id
+    inner join {{ ref(entity.entities) }} as entities
+        on links.{{ entity.type }}_id = entities.{{ entity.type }}_id
+        {%- if entity.owned %}
+        and entities.user_id = {{ entity.type }}_dreams.user_id  -- another user's {{ entity.type }} does not count
+        {%- else %}
+        -- the emotion taxonomy is shared by all users
+        {%- endif %}
+    where entities.{{ entity.type }}_key is not null
 
 ),
-
-entities as (
-
-    select
-        'person' as entity_type,
-        person_id as entity_id,
-        user_id as owner_user_id,
-        person_key as entity_key,
-        person_name as entity_name
-    from {{ ref('stg_app__persons') }}
-    where person_key is not null
-
-    union all
-
-    select
-        'place' as entity_type,
-        place_id as entity_id,
-        user_id as owner_user_id,
-        place_key as entity_key,
-        place_name as entity_name
-    from {{ ref('stg_app__places') }}
-    where place_key is not null
-
-    union all
-
-    select
-        'emotion' as entity_type,
-        emotion_id as entity_id,
-        cast(null as bigint) as owner_user_id,  -- the taxonomy is shared
-        emotion_key as entity_key,
-        emotion_name as entity_name
-    from {{ ref('stg_app__emotions') }}
-    where emotion_key is not null
-
-),
-
-joined as (
-
-    select
-        dreams.user_id,
-        dreams.dream_id,
-        links.entity_type,
-        entities.entity_key,
-        entities.entity_name
-
-    from links
-    inner join dreams
-        on links.dream_id = dreams.dream_id
-    inner join entities
-        on links.entity_type = entities.entity_type
-        and links.entity_id = entities.entity_id
-    where entities.owner_user_id is null
-        or entities.owner_user_id = dreams.user_id
+{% endfor %}
+all_links as (
+{% for entity in entity_types %}
+    select * from {{ entity.type }}_links
+    {{- '\n    union all' if not loop.last }}
+{%- endfor %}
 
 ),
 
@@ -84,7 +57,7 @@ deduplicated as (
         entity_key,
         entity_name
 
-    from joined
+    from all_links
 
 )
 
