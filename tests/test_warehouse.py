@@ -303,3 +303,103 @@ def test_duckdb_and_postgres_agree_on_every_dreamer_year(synthetic_warehouses: t
     pg_rows = pg.query(sql.format(schema=pg.schema))
     assert len(duck_rows) > 300
     assert [tuple(map(str, r)) for r in duck_rows] == [tuple(map(str, r)) for r in pg_rows]
+
+
+# --- An independent oracle: the issue's rules in plain Python, applied to the raw tables --------------
+
+def reference_payloads(raw: dict[str, list[tuple[Any, ...]]], zones: set[str], year: int = 2026,
+                       min_dreams: int = 3) -> dict[int, dict[str, Any]]:
+    """Compute every payload from the raw rows with the rules as written in the issue (no SQL)."""
+    import datetime as dt
+    import math
+    from collections import Counter, defaultdict
+    from zoneinfo import ZoneInfo
+
+    def clean(text: str | None) -> str | None:
+        return (text.strip() or None) if text is not None else None
+
+    by_lower = {zone.lower(): zone for zone in zones}
+    users = {}
+    for user_id, name, locale, zone, _, deleted_at in raw["users"]:
+        zone = clean(zone)
+        users[user_id] = {"name": clean(name), "locale": clean(locale), "deleted": deleted_at is not None,
+                          "zone": ZoneInfo(by_lower.get(zone.lower(), "UTC") if zone else "UTC")}
+    local_dates: dict[int, tuple[int, dt.date]] = {}  # counted dream -> (user, local date)
+    flags: dict[int, tuple[bool, bool]] = {}
+    for dream_id, user_id, dreamt_at, lucid, nightmare, deleted_at in raw["dreams"]:
+        user = users.get(user_id)
+        if deleted_at is not None or user is None or user["deleted"]:
+            continue
+        local = dreamt_at.replace(tzinfo=dt.timezone.utc).astimezone(user["zone"])
+        local_dates[dream_id] = (user_id, local.date())
+        flags[dream_id] = (bool(lucid), bool(nightmare))
+    this_year = {d: v for d, v in local_dates.items() if v[1].year == year}
+    totals = Counter(u for u, _ in this_year.values())
+    previous = Counter(u for u, day in local_dates.values() if day.year == year - 1)
+    eligible = {u: n for u, n in totals.items() if n >= min_dreams}
+    average = (2 * sum(eligible.values()) + len(eligible)) // (2 * len(eligible))  # half away from zero
+
+    mentions: dict[tuple[int, str], dict[str, dict[str, set[int]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
+    for kind, links, entities, owned in (("persons", "dream_persons", "persons", True),
+                                         ("places", "dream_places", "places", True),
+                                         ("emotions", "dream_emotions", "emotions", False)):
+        names = {row[0]: (row[1] if owned else None, clean(row[-1])) for row in raw[entities]}
+        for dream_id, entity_id in raw[links]:
+            if dream_id not in this_year or entity_id not in names:
+                continue
+            owner, name = names[entity_id]
+            user_id = this_year[dream_id][0]
+            if name is None or (owned and owner != user_id):
+                continue
+            mentions[(user_id, kind)][name.lower()][name].add(dream_id)
+
+    def top3(user_id: int, kind: str) -> list[list[Any]]:
+        ranked = []
+        for key, spellings in mentions.get((user_id, kind), {}).items():
+            dreams = set().union(*spellings.values())
+            shown = min(spellings, key=lambda s: (-len(spellings[s]), s))
+            ranked.append((-len(dreams), key, shown))
+        return [[shown, -count] for count, _, shown in sorted(ranked)[:3]]
+
+    payloads = {}
+    for user_id, total in eligible.items():
+        days = sorted({day for u, day in this_year.values() if u == user_id})
+        longest = run = 1
+        for before, after in zip(days, days[1:]):
+            run = run + 1 if (after - before).days == 1 else 1
+            longest = max(longest, run)
+        months = Counter(day.month for u, day in this_year.values() if u == user_id)
+        user = users[user_id]
+        locale = user["locale"] if user["locale"] is None or len(user["locale"]) <= 35 else None
+        payloads[user_id] = {
+            "user": {"id": user_id, "name": user["name"][:200] if user["name"] else None, "locale": locale},
+            "year": year,
+            "dreams": {
+                "total": total, "difference": total - average,
+                "lucid": sum(flags[d][0] for d, (u, _) in this_year.items() if u == user_id),
+                "nightmares": sum(flags[d][1] for d, (u, _) in this_year.items() if u == user_id),
+                "average": average, "previous_year": previous[user_id],
+                "top_percent": math.ceil(100 * (1 + sum(n > total for n in eligible.values())) / len(eligible)),
+                "longest_streak": longest,
+                "busiest_month": min(months, key=lambda m: (-months[m], m)),
+            },
+            "persons": top3(user_id, "persons"), "places": top3(user_id, "places"), "emotions": top3(user_id, "emotions"),
+        }
+    return payloads
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_warehouse_payloads_match_a_plain_python_reading_of_the_rules(
+    synthetic_warehouses: tuple[Warehouse, Warehouse],
+) -> None:
+    duck, _ = synthetic_warehouses
+    raw = {table: duck.query(f"select * from app.{table}") for table in
+           ("users", "dreams", "persons", "dream_persons", "places", "dream_places", "emotions", "dream_emotions")}
+    zones = {row[0] for row in duck.query("select time_zone_name from main.time_zones")}
+    expected = reference_payloads(raw, zones)
+    assert len(expected) > 200
+    actual = {user_id: payload for user_id, (payload, _) in duck.payloads().items()}
+    assert actual.keys() == expected.keys()
+    different = [u for u in expected if actual[u] != expected[u]]
+    assert not different, f"{len(different)} differ, e.g. user {different[0]}:\n{actual[different[0]]}\n{expected[different[0]]}"
