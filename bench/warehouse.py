@@ -1,0 +1,145 @@
+"""Warehouse benchmark: synthetic raw data for N users, then `dbt build` end to end (dbt start-up,
+seeds, every model, data test and unit test), on DuckDB and on Postgres.
+
+    .venv/bin/python bench/warehouse.py                      # 30,000 users (~1,000,000 dreams), both
+    .venv/bin/python bench/warehouse.py --users 3000 --targets duckdb
+
+Each warehouse is a scratch one (a temporary DuckDB file; a new database on the Postgres server named
+by the PG* variables, default 127.0.0.1:5432 user postgres), removed afterwards unless --keep.
+Prints, per target: raw rows, generation time, build time, rows/s and the peak memory of the dbt
+process (which, on DuckDB, includes the database engine; on Postgres the server's memory is not in
+it). Results go into BENCHMARKS.md by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR))
+
+import psycopg2  # noqa: E402
+
+from render_runner.demo_data import write_demo_data  # noqa: E402
+from render_runner.warehouse import WarehouseConfig  # noqa: E402
+
+DBT = str(Path(sys.executable).with_name("dbt"))
+# Runs a command and prints its own peak RSS (KiB): the children's rusage of this tiny wrapper is
+# exactly the command's.
+PEAK_WRAPPER = ("import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
+                "print('peak_rss_kib', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+                "sys.exit(code)")
+
+
+def run_build(directory: Path, target: str, env: dict[str, str]) -> tuple[float, int, dict[str, Any]]:
+    """Time one `dbt build` subprocess; return (seconds, peak RSS in MiB, run_results)."""
+    command = [sys.executable, "-c", PEAK_WRAPPER, DBT, "build", "--target", target, "--vars", "{app_schema: app}",
+               "--profiles-dir", str(directory), "--target-path", str(directory / "target"),
+               "--log-path", str(directory / "logs")]
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"dbt build failed on {target}:\n{result.stdout[-5000:]}\n{result.stderr[-2000:]}")
+    peak_kib = int(result.stderr.rsplit("peak_rss_kib", 1)[1].split()[0])
+    run_results = json.loads((directory / "target" / "run_results.json").read_text())
+    return seconds, peak_kib // 1024, run_results
+
+
+def slowest(run_results: dict[str, Any], n: int = 5) -> str:
+    nodes = sorted(run_results["results"], key=lambda r: -r["execution_time"])[:n]
+    return ", ".join(f"{r['unique_id'].split('.')[-1][:40]} {r['execution_time']:.2f}s" for r in nodes)
+
+
+def bench_duckdb(users: int, seed: int, keep: bool) -> dict[str, Any]:
+    directory = Path(tempfile.mkdtemp(prefix="bench-warehouse-duckdb-"))
+    try:
+        shutil.copy(PROJECT_DIR / "profiles.example.yml", directory / "profiles.yml")
+        path = directory / "warehouse.duckdb"
+        config = WarehouseConfig(target="dev", dialect="duckdb", schema="main", duckdb_path=path)
+        started = time.perf_counter()
+        counts = write_demo_data(config, schema="app", users=users, seed=seed)
+        generated = time.perf_counter() - started
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DBT_", "RECAP_"))}
+        env["RECAP_DUCKDB_PATH"] = str(path)
+        seconds, peak_mib, run_results = run_build(directory, "dev", env)
+        return {"target": "duckdb", "counts": counts, "generate_s": generated, "build_s": seconds,
+                "peak_mib": peak_mib, "dbt_elapsed_s": run_results["elapsed_time"], "slowest": slowest(run_results),
+                "directory": str(directory) if keep else None}
+    finally:
+        if not keep:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+def bench_postgres(users: int, seed: int, keep: bool) -> dict[str, Any]:
+    directory = Path(tempfile.mkdtemp(prefix="bench-warehouse-postgres-"))
+    admin = {"host": os.environ.get("PGHOST", "127.0.0.1"), "port": int(os.environ.get("PGPORT", "5432")),
+             "user": os.environ.get("PGUSER", "postgres"), "password": os.environ.get("PGPASSWORD") or None}
+    dbname = f"bench_warehouse_{uuid.uuid4().hex[:8]}"
+    admin_con = psycopg2.connect(dbname="postgres", **{k: v for k, v in admin.items() if v is not None})
+    admin_con.autocommit = True
+    with admin_con.cursor() as cur:
+        cur.execute(f'create database "{dbname}"')
+    try:
+        shutil.copy(PROJECT_DIR / "profiles.example.yml", directory / "profiles.yml")
+        dsn = {**admin, "dbname": dbname}
+        config = WarehouseConfig(target="postgres", dialect="postgres", schema="recap", pg_dsn=dsn)
+        started = time.perf_counter()
+        counts = write_demo_data(config, schema="app", users=users, seed=seed)
+        generated = time.perf_counter() - started
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DBT_", "RECAP_", "PG"))}
+        env |= {"PGHOST": admin["host"], "PGPORT": str(admin["port"]), "PGUSER": admin["user"], "PGDATABASE": dbname,
+                "RECAP_PG_SCHEMA": "recap"}
+        if admin["password"]:
+            env["PGPASSWORD"] = admin["password"]
+        seconds, peak_mib, run_results = run_build(directory, "postgres", env)
+        return {"target": "postgres", "counts": counts, "generate_s": generated, "build_s": seconds,
+                "peak_mib": peak_mib, "dbt_elapsed_s": run_results["elapsed_time"], "slowest": slowest(run_results),
+                "directory": str(directory) if keep else None}
+    finally:
+        if not keep:
+            shutil.rmtree(directory, ignore_errors=True)
+            with admin_con.cursor() as cur:
+                cur.execute(f'drop database if exists "{dbname}" with (force)')
+        admin_con.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=30_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--targets", nargs="+", choices=["duckdb", "postgres"], default=["duckdb", "postgres"])
+    parser.add_argument("--keep", action="store_true", help="keep the scratch warehouses and print where they are")
+    args = parser.parse_args()
+    print(f"# {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    for target in args.targets:
+        result = (bench_duckdb if target == "duckdb" else bench_postgres)(args.users, args.seed, args.keep)
+        counts = result["counts"]
+        raw_rows = sum(counts.values())
+        print(f"\n## {target}: {counts['users']:,} users, {counts['dreams']:,} dreams, {raw_rows:,} raw rows")
+        print(f"generate + load raw data: {result['generate_s']:.1f} s")
+        print(f"dbt build end to end:     {result['build_s']:.1f} s  (dbt's own elapsed {result['dbt_elapsed_s']:.1f} s)")
+        print(f"throughput:               {counts['dreams'] / result['build_s']:,.0f} dreams/s, "
+              f"{raw_rows / result['build_s']:,.0f} raw rows/s")
+        print(f"peak memory (dbt process): {result['peak_mib']:,} MiB")
+        print(f"slowest nodes: {result['slowest']}")
+        if result["directory"]:
+            print(f"kept: {result['directory']}")
+        print(f"| {target} | {counts['users']:,} | {counts['dreams']:,} | {raw_rows:,} | {result['build_s']:.1f} s | "
+              f"{counts['dreams'] / result['build_s']:,.0f} | {result['peak_mib']:,} MiB |")
+
+
+if __name__ == "__main__":
+    main()
