@@ -8,6 +8,8 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +75,23 @@ def timeline_of(sample: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def bundle_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("remotion-bundle")
+def work_dir() -> Iterator[Path]:
+    # Our own temporary directory rather than pytest's tmp_path: pytest prunes old basetemp
+    # directories, which a concurrent pytest run on a shared machine can do under a long render.
+    with tempfile.TemporaryDirectory(prefix="recap-video-test-") as name:
+        yield Path(name)
+
+
+@pytest.fixture
+def tmp_path(work_dir: Path, request: pytest.FixtureRequest) -> Path:
+    path = work_dir / request.node.name
+    path.mkdir()
+    return path
+
+
+@pytest.fixture(scope="module")
+def bundle_dir(work_dir: Path) -> Path:
+    out = work_dir / "bundle"
     run_node("render-samples.mjs", "--bundle-only", "--bundle", str(out), "--out", str(out))
     assert (out / "index.html").exists()
     return out

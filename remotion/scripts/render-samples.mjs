@@ -11,7 +11,7 @@
 //   --video    the whole Recap as H.264 MP4          -> {"kind":"video",...,"durationInFrames":..}
 //   --invalid  expect selectComposition to reject each payload; reports the error message
 //   --bundle-only  just bundle src/index.ts into --bundle DIR (to share one bundle across calls)
-// Environment: REMOTION_BROWSER (default /usr/lib/chromium/chromium).
+// Environment: RECAP_BROWSER_EXECUTABLE (default: /usr/lib/chromium/chromium, /usr/bin/chromium).
 import {bundle} from '@remotion/bundler';
 import {openBrowser, renderMedia, renderStill, selectComposition} from '@remotion/renderer';
 import fs from 'node:fs';
@@ -42,7 +42,7 @@ if (!opts.out || (opts.files.length === 0 && !opts.bundleOnly)) {
 fs.mkdirSync(opts.out, {recursive: true});
 const still = opts.format === 'png' ? {imageFormat: 'png'} : {imageFormat: 'jpeg', jpegQuality: 90};
 const emit = (obj) => process.stdout.write(`${JSON.stringify(obj)}\n`);
-const browserExecutable = process.env.REMOTION_BROWSER || '/usr/lib/chromium/chromium';
+const browserExecutable = [process.env.RECAP_BROWSER_EXECUTABLE, '/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => p && fs.existsSync(p)) ?? null;
 
 const serveUrl =
 	opts.bundle && fs.existsSync(path.join(opts.bundle, 'index.html'))
@@ -53,7 +53,7 @@ if (opts.bundleOnly) {
 	process.exit(0);
 }
 
-const browser = await openBrowser('chrome', {browserExecutable, chromiumOptions: {gl: 'swiftshader'}, logLevel: 'error'});
+const browser = await openBrowser('chrome', {browserExecutable, logLevel: 'error'});
 let failures = 0;
 try {
 	for (const file of opts.files) {
@@ -94,7 +94,7 @@ try {
 				}
 				if (opts.video) {
 					const output = path.join(opts.out, `${sample}.mp4`);
-					await renderMedia({...common, composition, codec: 'h264', output, scale: opts.scale, colorSpace: 'bt709', x264Preset: 'veryfast', overwrite: true});
+					await renderMedia({...common, composition, codec: 'h264', outputLocation: output, scale: opts.scale, colorSpace: 'bt709', x264Preset: 'veryfast', overwrite: true});
 					emit({kind: 'video', sample, path: output, durationInFrames: composition.durationInFrames, fps: composition.fps, width: composition.width, height: composition.height});
 				}
 			}
