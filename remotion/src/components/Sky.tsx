@@ -12,9 +12,10 @@ const starsSvg = (() => {
 		const o = (0.25 + random(`star-o-${i}`) * 0.6).toFixed(2);
 		dots.push(`<circle cx='${x}' cy='${y}' r='${r}' fill='%23FFF4E0' fill-opacity='${o}'/>`);
 	}
-	// A few four-point sparkles.
+	// A few four-point sparkles, kept in the side margins so they never sit on text.
 	for (let i = 0; i < 6; i++) {
-		const x = Math.round(80 + random(`sp-x-${i}`) * 920);
+		const side = i % 2 === 0 ? 18 : 1002;
+		const x = Math.round(side + 16 + random(`sp-x-${i}`) * 30);
 		const y = Math.round(80 + random(`sp-y-${i}`) * 1760);
 		const s = Math.round(10 + random(`sp-s-${i}`) * 14);
 		dots.push(
