@@ -7,13 +7,12 @@
 //     and loads the bundle (~0.8 CPU-s), so one call per scene would cost ~6 CPU-s per video;
 //   - reuse the captured frames of a scene whose cacheKey was captured before (e.g. the outro every
 //     user of one language and year shares) from a small on-disk LRU frame cache;
-//   - encode once with ffmpeg: a concat list where each captured frame lasts 1/fps and the settled
-//     frame lasts for the whole hold, resampled to constant `fps` (the hold is decoded once, x264
-//     encodes the repeats as skip blocks), H.264 yuv420p BT.709 (same conversion as renderMedia's
-//     colorSpace 'bt709'), +faststart, exactly durationInFrames frames.
+//   - encode once with ffmpeg (see encodeVideo): each captured frame lasts 1/fps and the settled
+//     frame its whole hold, H.264 yuv420p BT.709 (the same conversion as renderMedia's colorSpace
+//     'bt709'), +faststart, exactly durationInFrames frames at fps.
 // A full render (renderMedia) gives the same frames; tests/test_sparse_render.py checks it.
 import {renderFrames} from '@remotion/renderer';
-import {spawn} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import {createHash, randomBytes} from 'node:crypto';
 import {
   copyFileSync,
@@ -175,16 +174,38 @@ const linkOrCopy = (from, to) => {
   }
 };
 
-// -- ffmpeg: Remotion's own build (the one renderMedia uses), else the system one ------------------
-export const ffmpegBinary = () => {
-  if (process.env.RECAP_FFMPEG) return process.env.RECAP_FFMPEG;
-  try {
-    const dir = path.dirname(require.resolve('@remotion/compositor-linux-x64-gnu/package.json'));
-    if (existsSync(path.join(dir, 'ffmpeg'))) return path.join(dir, 'ffmpeg');
-  } catch {
-    // not on linux-x64-gnu
+// -- ffmpeg --------------------------------------------------------------------------------------------
+// Preferred: a full ffmpeg (RECAP_FFMPEG, else `ffmpeg` on PATH) with the fps and zscale filters:
+// a concat list where each captured frame lasts 1/fps and the settled frame its whole hold, then
+// `fps` (exact: every output slot shows the latest frame at or before it). The hold is decoded and
+// converted once. Two traps, both checked by tests/test_sparse_render.py: without `option framerate`
+// each JPEG entry gets the image demuxer's 1/25 s time base (timestamps off by up to 20 ms, frames
+// shifted); and ffmpeg's own -fps_mode cfr duplication (no fps filter) ends every hold one frame early.
+// Fallback: Remotion's bundled ffmpeg (no fps filter) reading a hard-linked image sequence with one
+// entry per output frame (exact too, decodes every frame: ~3 CPU-s more per video).
+const which = (name) => {
+  for (const dir of (process.env.PATH || '').split(path.delimiter)) {
+    const full = path.join(dir, name);
+    if (dir && existsSync(full)) return full;
   }
-  return 'ffmpeg';
+  return null;
+};
+
+let ffmpegCache = null;
+export const ffmpegForSparse = () => {
+  if (ffmpegCache) return ffmpegCache;
+  const system = process.env.RECAP_FFMPEG || which('ffmpeg');
+  if (system) {
+    const probe = spawnSync(system, ['-hide_banner', '-filters'], {encoding: 'utf8'});
+    const filters = probe.stdout || '';
+    if (/\sfps\s/.test(filters) && /\szscale\s/.test(filters)) {
+      ffmpegCache = {bin: system, method: 'concat'};
+      return ffmpegCache;
+    }
+  }
+  const dir = path.dirname(require.resolve('@remotion/compositor-linux-x64-gnu/package.json'));
+  ffmpegCache = {bin: path.join(dir, 'ffmpeg'), method: 'sequence'};
+  return ffmpegCache;
 };
 
 const run = (bin, args, cwd) =>
@@ -198,37 +219,57 @@ const run = (bin, args, cwd) =>
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg failed (${code}): ${err.trim().split('\n').pop()}`))));
   });
 
-/** Write the concat list: each captured frame 1/fps, the settled one for its whole hold. */
+const quote = (file) => `'${file.replace(/'/g, "'\\''")}'`;
+
+/** The concat list: each captured frame 1/fps, the settled one for its whole hold. */
 export const concatList = (segments, fps) => {
   const lines = ['ffconcat version 1.0'];
+  const entry = (file, frames) => lines.push(`file ${quote(file)}`, `option framerate ${fps}`, `duration ${(frames / fps).toFixed(6)}`);
   let last = null;
   for (const {files, holdFrames} of segments) {
-    files.forEach((file, i) => {
-      const frames = i === files.length - 1 ? holdFrames : 1;
-      lines.push(`file '${file.replace(/'/g, "'\\''")}'`, `duration ${(frames / fps).toFixed(6)}`);
-      last = file;
-    });
+    files.forEach((file, i) => entry(file, i === files.length - 1 ? holdFrames : 1));
+    last = files[files.length - 1];
   }
   // The demuxer may drop the last entry's duration: repeat it; -frames:v cuts at the exact count.
-  if (last) lines.push(`file '${last.replace(/'/g, "'\\''")}'`, `duration ${(1 / fps).toFixed(6)}`);
+  if (last) entry(last, 1);
   return lines.join('\n') + '\n';
 };
 
-export const encodeVideo = async ({listFile, output, fps, durationInFrames, x264Preset, crf, cwd}) => {
+const BT709 = 'zscale=matrix=709:range=limited:primariesin=709:primaries=709:transferin=709:transfer=709';
+
+/** Encode segments [{files, holdFrames}] to output: exactly durationInFrames frames at fps. */
+export const encodeVideo = async ({segments, work, output, fps, durationInFrames, x264Preset, crf}) => {
+  const {bin, method} = ffmpegForSparse();
   const tmp = `${output}.sparse-${process.pid}.mp4`;
-  const dir = path.dirname(ffmpegBinary());
+  let input;
+  let filter = BT709;
+  if (method === 'concat') {
+    const listFile = path.join(work, 'frames.ffconcat');
+    writeFileSync(listFile, concatList(segments, fps));
+    input = ['-f', 'concat', '-safe', '0', '-i', listFile];
+    filter = `${BT709},fps=${fps}:round=near`;
+  } else {
+    const seqDir = path.join(work, 'sequence');
+    mkdirSync(seqDir);
+    let n = 0;
+    for (const {files, holdFrames} of segments) {
+      files.forEach((file, i) => {
+        for (let k = 0; k < (i === files.length - 1 ? holdFrames : 1); k++) linkOrCopy(file, path.join(seqDir, `${String(n++).padStart(6, '0')}.jpeg`));
+      });
+    }
+    input = ['-framerate', String(fps), '-i', path.join(seqDir, '%06d.jpeg')];
+  }
   const args = [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'concat', '-safe', '0', '-i', listFile,
-    '-fps_mode', 'cfr', '-r', String(fps), '-frames:v', String(durationInFrames),
-    '-c:v', 'libx264',
+    '-hide_banner', '-loglevel', 'error', '-y', ...input,
+    '-vf', filter, '-fps_mode', 'cfr', '-r', String(fps), '-frames:v', String(durationInFrames),
+    // one encoder thread: the runner keeps one render per core busy, threads would only add overhead
+    '-c:v', 'libx264', '-threads', '1',
     '-colorspace:v', 'bt709', '-color_primaries:v', 'bt709', '-color_trc:v', 'bt709', '-color_range', 'tv',
-    '-vf', 'zscale=matrix=709:range=limited:primariesin=709:primaries=709:transferin=709:transfer=709',
     '-pix_fmt', 'yuv420p', '-preset', x264Preset, '-crf', String(crf),
     '-video_track_timescale', '90000', '-movflags', '+faststart', '-an', '-f', 'mp4', tmp,
   ];
   try {
-    await run(ffmpegBinary(), args, existsSync(dir) ? dir : cwd);
+    await run(bin, args, method === 'sequence' ? path.dirname(bin) : work);
     renameSync(tmp, output);
   } finally {
     rmSync(tmp, {force: true});
@@ -305,17 +346,15 @@ export const renderSparse = async ({common, composition, output, scale, settings
       }
     }
     const captureMs = Date.now() - captureStart;
-    const listFile = path.join(work, 'frames.ffconcat');
-    writeFileSync(listFile, concatList(segments, timeline.fps));
     const encodeStart = Date.now();
     await encodeVideo({
-      listFile,
+      segments,
+      work,
       output,
       fps: timeline.fps,
       durationInFrames: timeline.durationInFrames,
       x264Preset: settings.x264Preset,
       crf: settings.crf,
-      cwd: work,
     });
     return {capturedFrames: toCapture.length, cachedFrames, captureMs, encodeMs: Date.now() - encodeStart};
   } finally {
