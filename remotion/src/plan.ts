@@ -6,7 +6,6 @@
  */
 import {makeFormatter, resolveLocale} from './i18n';
 import type {RecapPayload, Top3} from './payload/schema';
-import {SCENE_TIMING, type SceneName} from './timing';
 
 export interface IntroProps {
 	readonly greeting: string;
@@ -247,5 +246,3 @@ export const buildPlan = (payload: RecapPayload): RecapPlan => {
 
 	return {lang, intl, scenes, poster};
 };
-
-export const sceneDuration = (name: SceneName): number => SCENE_TIMING[name].duration;
