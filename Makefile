@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONCURRENCY ?= 2
 
-.PHONY: setup demo test python-deps node-deps browser profiles warehouse docs clean
+.PHONY: setup demo test python-deps node-deps browser profiles warehouse docs clean bench-warehouse bench-render
 
 setup: python-deps node-deps browser profiles.yml
 
@@ -47,3 +47,10 @@ docs: setup
 
 clean:
 	rm -rf out target logs warehouse.duckdb .render-cache
+
+# Benchmarks (not tests: they print figures; results go to BENCHMARKS.md)
+bench-warehouse: setup
+	$(BIN)/python bench/warehouse.py
+
+bench-render: setup
+	$(BIN)/python bench/render.py
