@@ -294,7 +294,7 @@ def preview(
 @app.command()
 def plan(
     machines: Annotated[int, typer.Option("--machines", "-m", min=1, help="Machines the run will use.")] = 1,
-    cores: Annotated[int, typer.Option("--cores", min=1, help="vCPUs per machine (default: this machine's).")] = 0,
+    cores: Annotated[int, typer.Option("--cores", min=0, help="vCPUs per machine (default 0: this machine's).")] = 0,
     price_per_vcpu_hour: Annotated[float, typer.Option("--price-per-vcpu-hour", envvar="RECAP_PRICE_PER_VCPU_HOUR", min=0, help="Price of one vCPU for one hour, in $.")] = 0.05,
     calibrate: Annotated[bool, typer.Option("--calibrate", help="Measure this machine with a short render (2-3 videos) instead of the last run's timings.")] = False,
     render_mode: RenderMode = "sparse",

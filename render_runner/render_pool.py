@@ -52,8 +52,9 @@ class RenderSettings:
     # "sparse": capture only the frames that move (remotion/worker/sparse.mjs), encode once;
     # "full": Remotion's renderMedia, every frame. With a frame_range the worker renders "full".
     mode: str = "sparse"
-    # On-disk LRU cache of captured scenes shared by users (e.g. the outro), per worker machine.
-    frame_cache_mb: int = 512
+    # On-disk LRU cache of captured scenes shared by users (e.g. the outro), per machine, in
+    # $TMPDIR/dream-recap-frame-cache (RECAP_FRAME_CACHE_DIR; RECAP_FRAME_CACHE_MB overrides the size).
+    frame_cache_mb: int = 4096
 
     def as_worker_settings(self) -> dict[str, Any]:
         return {
@@ -152,7 +153,16 @@ class RenderWorker:
     def pid(self) -> int | None:
         return self._proc.pid if self._proc else None
 
-    def render(self, job_id: str, payload: dict[str, Any], video: Path | None, poster: Path | None, settings: RenderSettings) -> RenderResult:
+    def render(
+        self,
+        job_id: str,
+        payload: dict[str, Any],
+        video: Path | None,
+        poster: Path | None,
+        settings: RenderSettings,
+        timeout_s: float | None = None,
+    ) -> RenderResult:
+        timeout_s = timeout_s or self.timeout_s
         if not self.alive:
             self.start()
         assert self._proc is not None and self._proc.stdin is not None
@@ -163,7 +173,7 @@ class RenderWorker:
             "poster": str(poster) if poster else None,
             "scale": settings.scale,
             "frameRange": list(settings.frame_range) if settings.frame_range else None,
-            "settings": {**settings.as_worker_settings(), "timeoutMs": int(self.timeout_s * 1000)},
+            "settings": {**settings.as_worker_settings(), "timeoutMs": int(timeout_s * 1000)},
         }
         try:
             self._proc.stdin.write(json.dumps(request) + "\n")
@@ -172,7 +182,7 @@ class RenderWorker:
             self.kill()
             raise RenderError(f"render worker died: {self._stderr_summary()}", kind="crash") from None
         try:
-            reply = self._next_reply(timeout=self.timeout_s)
+            reply = self._next_reply(timeout=timeout_s)
         except RenderError:
             self.kill()
             raise
@@ -256,9 +266,18 @@ class RenderPool:
                 self.recycled += 1
             self._idle.put(worker)
 
-    def render(self, job_id: str, payload: dict[str, Any], video: Path | None, poster: Path | None, settings: RenderSettings) -> RenderResult:
+    def render(
+        self,
+        job_id: str,
+        payload: dict[str, Any],
+        video: Path | None,
+        poster: Path | None,
+        settings: RenderSettings,
+        timeout_s: float | None = None,
+    ) -> RenderResult:
+        """Render on the next free worker; `timeout_s` overrides the pool's per-render limit."""
         with self._checkout() as worker:
-            return worker.render(job_id, payload, video, poster, settings)
+            return worker.render(job_id, payload, video, poster, settings, timeout_s)
 
     def worker_pids(self) -> list[int]:
         return [w.pid for w in self._all if w.pid]
