@@ -19,7 +19,10 @@ $(VENV)/.installed: requirements.lock.txt pyproject.toml
 
 node-deps: remotion/node_modules/.installed
 remotion/node_modules/.installed: remotion/package.json remotion/package-lock.json
-	cd remotion && npm ci --no-audit --no-fund
+	# npm ci refuses a lock file that lacks other platforms' optional packages (Remotion's macOS /
+	# Windows / arm compositors), which registries mirrored for one platform cannot provide; then
+	# `npm install --no-save` installs the same locked versions without rewriting the lock file.
+	cd remotion && (npm ci --no-audit --no-fund || npm install --no-save --no-audit --no-fund)
 	@touch $@
 
 browser:
