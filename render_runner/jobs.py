@@ -125,36 +125,47 @@ class JobQueue:
 
     # -- schema -----------------------------------------------------------------------------
     def ensure_table(self) -> None:
-        """Create the job table if missing (the runner owns it; dbt only declares it as a source)."""
+        """Create the job table if missing (the runner owns it; dbt only declares it as a source).
+
+        `create ... if not exists` is not safe against itself on Postgres (two runners starting
+        together can both try and one fails on pg_type), so creation holds an advisory lock.
+        """
         ts = "timestamptz"
-        self._run('create schema if not exists "{schema}"')
-        self._run(
-            f"""
-            create table if not exists {{jobs}} (
-                user_id bigint not null,
-                recap_year integer not null,
-                status varchar not null default 'pending',
-                attempts integer not null default 0,
-                lease_owner varchar,
-                lease_expires_at {ts},
-                available_at {ts},
-                payload_hash varchar,
-                template_version varchar,
-                output_uri varchar,
-                poster_uri varchar,
-                bytes bigint,
-                render_ms bigint,
-                duration_s double precision,
-                last_error varchar,
-                rendered_by varchar,
-                created_at {ts},
-                updated_at {ts},
-                started_at {ts},
-                finished_at {ts},
-                primary key (user_id, recap_year)
-            )
-            """
-        )
+        statements: list[tuple[str, Sequence[Any]]] = []
+        if self.dialect == "postgres":
+            statements.append(("select pg_advisory_xact_lock(hashtext('dream_recap.render_jobs.ddl'))", ()))
+        statements += [
+            ('create schema if not exists "{schema}"', ()),
+            (
+                f"""
+                create table if not exists {{jobs}} (
+                    user_id bigint not null,
+                    recap_year integer not null,
+                    status varchar not null default 'pending',
+                    attempts integer not null default 0,
+                    lease_owner varchar,
+                    lease_expires_at {ts},
+                    available_at {ts},
+                    payload_hash varchar,
+                    template_version varchar,
+                    output_uri varchar,
+                    poster_uri varchar,
+                    bytes bigint,
+                    render_ms bigint,
+                    duration_s double precision,
+                    last_error varchar,
+                    rendered_by varchar,
+                    created_at {ts},
+                    updated_at {ts},
+                    started_at {ts},
+                    finished_at {ts},
+                    primary key (user_id, recap_year)
+                )
+                """,
+                (),
+            ),
+        ]
+        self._transaction(statements)
 
     def payloads_exist(self) -> bool:
         sql = "select count(*) from information_schema.tables where table_schema = %s and table_name = %s"

@@ -137,3 +137,29 @@ def test_status_reports_counts_throughput_and_runners(queue: JobQueue) -> None:
     assert state["counts"] == {"pending": 0, "rendering": 0, "done": 5, "failed": 0}
     assert state["done_last_minutes"]["15"] == 5
     assert state["runners"][0]["runner"] == "runner-1" and state["runners"][0]["done_last_15_min"] == 5
+
+
+def test_many_runners_creating_the_job_table_at_once_do_not_collide(pg_database: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    wh = postgres_warehouse(tmp_path, pg_database)
+    for key, value in wh.env.items():
+        monkeypatch.setenv(key, value)
+    config = load_config(wh.profiles_dir, wh.target)
+    errors: list[BaseException] = []
+    start = threading.Barrier(6)
+
+    def create() -> None:
+        with connect(config) as con:
+            start.wait()
+            try:
+                JobQueue(con, config).ensure_table()
+            except BaseException as exc:  # collected and asserted below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=create) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
