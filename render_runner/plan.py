@@ -22,6 +22,8 @@ import os
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -153,13 +155,27 @@ def process_tree_cpu_s(root: int) -> float:
     return total / ticks
 
 
+@contextmanager
+def _cold_frame_cache(path: Path) -> Iterator[None]:
+    """Calibrate with an empty frame cache (the worker inherits the variable): a conservative figure."""
+    previous = os.environ.get("RECAP_FRAME_CACHE_DIR")
+    os.environ["RECAP_FRAME_CACHE_DIR"] = str(path)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("RECAP_FRAME_CACHE_DIR", None)
+        else:
+            os.environ["RECAP_FRAME_CACHE_DIR"] = previous
+
+
 def calibrate(template: Template, payloads: list[str], settings: RenderSettings, renders: int = 2) -> Throughput:
     """Render a few payloads on one worker (the first one also warms the browser, and is not counted)."""
     if not payloads:
         raise RecapError("nothing to calibrate on: no eligible payload")
     chosen = [json.loads(payloads[i % len(payloads)]) for i in range(renders + 1)]
     cpu, wall = [], []
-    with tempfile.TemporaryDirectory(prefix="recap-calibrate-") as tmp, RenderPool(template, 1) as pool:
+    with tempfile.TemporaryDirectory(prefix="recap-calibrate-") as tmp, _cold_frame_cache(Path(tmp) / "cache"), RenderPool(template, 1) as pool:
         for i, payload in enumerate(chosen):
             worker_pid = pool.worker_pids()[0] if pool.worker_pids() else None
             before = process_tree_cpu_s(worker_pid) if worker_pid else 0.0

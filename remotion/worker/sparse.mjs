@@ -294,6 +294,22 @@ export const encodeVideo = async ({segments, work, output, fps, durationInFrames
   }
 };
 
+// The runner's bundle folder is named after a hash of the sources; the stamp also tells apart two
+// builds in one folder (a rebuilt bundle must not reuse the previous build's frames).
+const bundleStamps = new Map();
+const bundleStamp = (serveUrl) => {
+  if (!bundleStamps.has(serveUrl)) {
+    let stamp = null;
+    try {
+      stamp = statSync(path.join(serveUrl, 'index.html')).mtimeMs;
+    } catch {
+      // a URL, not a folder
+    }
+    bundleStamps.set(serveUrl, stamp);
+  }
+  return bundleStamps.get(serveUrl);
+};
+
 /**
  * Render the Recap video of one payload the sparse way.
  *   common:   {serveUrl, inputProps, puppeteerInstance, logLevel, timeoutInMilliseconds}
@@ -323,7 +339,7 @@ export const renderSparse = async ({common, composition, output, scale, settings
     const toStore = [];
     let cachedFrames = 0;
     for (const {scene, frames, holdFrames} of plan) {
-      const key = FrameCache.key([scene.cacheKey, common.serveUrl, settings.templateVersion ?? null, scale, settings.jpegQuality]);
+      const key = FrameCache.key([scene.cacheKey, common.serveUrl, bundleStamp(common.serveUrl), settings.templateVersion ?? null, scale, settings.jpegQuality]);
       const names = frames.map((f) => `scene-${scene.name}-${frameName(f - scene.from)}`);
       const files = names.map((n) => path.join(work, n));
       if (cache.fetch(key, names, work)) {
