@@ -294,6 +294,20 @@ export const encodeVideo = async ({segments, work, output, fps, durationInFrames
   }
 };
 
+// A worker killed mid-render (timeout, crash, SIGKILL) leaves its frames behind, on a RAM disk:
+// remove work folders whose worker process is gone.
+const sweepStaleWork = (tmpRoot) => {
+  for (const name of readdirSync(tmpRoot)) {
+    const m = /^recap-sparse-(\d+)-/.exec(name);
+    if (!m || Number(m[1]) === process.pid) continue;
+    try {
+      process.kill(Number(m[1]), 0);
+    } catch (error) {
+      if (error.code === 'ESRCH') rmSync(path.join(tmpRoot, name), {recursive: true, force: true});
+    }
+  }
+};
+
 // The runner's bundle folder is named after a hash of the sources; the stamp also tells apart two
 // builds in one folder (a rebuilt bundle must not reuse the previous build's frames).
 const bundleStamps = new Map();
@@ -331,7 +345,8 @@ export const renderSparse = async ({common, composition, output, scale, settings
     process.env.RECAP_FRAME_CACHE_DIR || path.join(os.tmpdir(), 'dream-recap-frame-cache'),
     Math.round(Number(process.env.RECAP_FRAME_CACHE_MB ?? settings.frameCacheMb ?? 4096) * 1024 * 1024),
   );
-  const work = mkdtempSync(path.join(tmpRoot, 'recap-sparse-'));
+  sweepStaleWork(tmpRoot);
+  const work = mkdtempSync(path.join(tmpRoot, `recap-sparse-${process.pid}-`));
   try {
     const captureDir = path.join(work, 'captured');
     const segments = [];
