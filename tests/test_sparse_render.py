@@ -105,8 +105,11 @@ def test_a_video_made_from_cached_scenes_matches_the_captured_one(pool: RenderPo
     for name in ("second", "third"):
         pool.render(name, payload, tmp_path / f"{name}.mp4", None, RenderSettings(mode="sparse", **HALF))
     assert any(p.name == "meta.json" for p in frame_cache.rglob("meta.json"))
-    scores = per_frame_ssim(tmp_path / "third.mp4", sparse_video)
+    # The second render captured the frames it stored; the third is assembled from them, so the two
+    # must agree (against another capture, Chromium's anti-aliasing alone moves SSIM by ~0.001).
+    scores = per_frame_ssim(tmp_path / "third.mp4", tmp_path / "second.mp4")
     assert len(scores) == 990 and min(scores) >= 0.999
+    assert min(per_frame_ssim(tmp_path / "third.mp4", sparse_video)) >= 0.97
 
 
 def test_frame_range_falls_back_to_a_full_render(pool: RenderPool, payload: dict[str, Any], tmp_path: Path) -> None:
