@@ -424,6 +424,34 @@ class JobQueue:
             avg_render_ms=float(avg[0][0]) if avg and avg[0][0] is not None else None,
         )
 
+    def payloads_to_render(self, template_version: str) -> list[str]:
+        """Payloads (JSON text) that `go` would render now: new, changed, unfinished (for `plan`)."""
+        rows = self._run(
+            """
+            select cast(p.payload as varchar) from {payloads} as p
+            left join {jobs} as j on j.user_id = p.user_id and j.recap_year = p.recap_year
+            where j.status is null or j.status <> 'done'
+                or j.payload_hash is distinct from p.payload_hash
+                or j.template_version is distinct from %s
+            """,
+            (template_version,),
+            fetch=True,
+        )
+        return [r[0] if isinstance(r[0], str) else json.dumps(r[0]) for r in rows]
+
+    def recent_render_ms(self, limit: int) -> list[int]:
+        """Render times of the most recently finished jobs (for `plan`)."""
+        rows = self._run(
+            """
+            select render_ms from {jobs}
+            where status = 'done' and render_ms is not null
+            order by finished_at desc limit %s
+            """,
+            (limit,),
+            fetch=True,
+        )
+        return [int(r[0]) for r in rows if r[0]]
+
     def done_jobs(self) -> list[dict[str, Any]]:
         rows = self._run(
             """

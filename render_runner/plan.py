@@ -86,29 +86,13 @@ class Plan:
 
 
 # -- the warehouse side ------------------------------------------------------------------------------
-_ELIGIBLE_SQL = """
-    select p.payload from {payloads} as p
-    left join {jobs} as j on j.user_id = p.user_id and j.recap_year = p.recap_year
-    where j.status is null or j.status <> 'done'
-        or j.payload_hash is distinct from p.payload_hash
-        or j.template_version is distinct from %s
-"""
-_RECENT_RENDER_MS_SQL = """
-    select render_ms from {jobs}
-    where status = 'done' and render_ms is not null
-    order by finished_at desc limit %s
-"""
-
-
 def eligible_payloads(queue: Any, template_version: str) -> list[str]:
     """Payloads (as JSON text) that `render-runner go` would render now."""
-    rows = queue._run(_ELIGIBLE_SQL, (template_version,), fetch=True)
-    return [row[0] if isinstance(row[0], str) else json.dumps(row[0]) for row in rows]
+    return queue.payloads_to_render(template_version)
 
 
 def recorded_throughput(queue: Any) -> Throughput | None:
-    rows = queue._run(_RECENT_RENDER_MS_SQL, (SAMPLE_JOBS,), fetch=True)
-    values = [int(r[0]) for r in rows if r[0]]
+    values = queue.recent_render_ms(SAMPLE_JOBS)
     if not values:
         return None
     wall_s = sum(values) / len(values) / 1000
