@@ -173,14 +173,11 @@ def status(
     verbose: Verbose = False,
 ) -> None:
     """Where the run stands: counts by status, throughput, most common errors, per-runner activity."""
-    from render_runner.jobs import JobQueue
-    from render_runner.warehouse import connect, load_config
+    from render_runner.jobs import open_queue
+    from render_runner.warehouse import load_config
 
     try:
-        config = load_config(profiles_dir, target)
-        with connect(config) as con:
-            queue = JobQueue(con, config)
-            queue.ensure_table()
+        with open_queue(load_config(profiles_dir, target)) as queue:
             state = queue.status()
     except RecapError as exc:
         _fail(exc, verbose)
@@ -225,19 +222,16 @@ def export(
     verbose: Verbose = False,
 ) -> None:
     """Write the delivery manifest: user id, year, video and poster URL (or local path), size, duration."""
-    from render_runner.jobs import JobQueue
+    from render_runner.jobs import open_queue
     from render_runner.storage import open_storage
-    from render_runner.warehouse import connect, load_config
+    from render_runner.warehouse import load_config
 
     if fmt not in ("csv", "jsonl"):
         _fail(RecapError("--format must be csv or jsonl"), verbose)
     try:
         expires_s = _parse_duration(expires)
-        config = load_config(profiles_dir, target)
         storage = open_storage(output, s3_endpoint_url)
-        with connect(config) as con:
-            queue = JobQueue(con, config)
-            queue.ensure_table()
+        with open_queue(load_config(profiles_dir, target)) as queue:
             rows = queue.done_jobs()
         records = [
             {
@@ -304,20 +298,18 @@ def plan(
     verbose: Verbose = False,
 ) -> None:
     """Estimate a run before it starts: eligible users, frames, CPU-hours, wall time and cost."""
-    from render_runner.jobs import JobQueue
+    from render_runner.jobs import open_queue
     from render_runner.plan import make_plan
     from render_runner.render_pool import RenderSettings
     from render_runner.template import ensure_template
-    from render_runner.warehouse import connect, load_config
+    from render_runner.warehouse import load_config
 
     try:
         config = load_config(profiles_dir, target)
         template = ensure_template()
-        with connect(config) as con:
-            queue = JobQueue(con, config)
+        with open_queue(config) as queue:
             if not queue.payloads_exist():
                 raise RecapError(f"no recap_payloads table in schema {config.schema}; run `dbt build` first")
-            queue.ensure_table()
             estimate = make_plan(
                 queue,
                 template,

@@ -20,11 +20,12 @@ import json
 import os
 import socket
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from render_runner.warehouse import WarehouseConfig
+from render_runner.warehouse import WarehouseConfig, connect
 
 STATUSES = ("pending", "rendering", "done", "failed")
 JOBS_TABLE = "render_jobs"
@@ -462,3 +463,12 @@ class JobQueue:
         )
         keys = ("user_id", "recap_year", "output_uri", "poster_uri", "bytes", "duration_s")
         return [dict(zip(keys, r)) for r in rows]
+
+
+@contextmanager
+def open_queue(config: WarehouseConfig) -> Iterator[JobQueue]:
+    """The job queue on a fresh warehouse connection, its table created if missing."""
+    with connect(config) as con:
+        queue = JobQueue(con, config)
+        queue.ensure_table()
+        yield queue
