@@ -42,6 +42,11 @@ if (!opts.out || (opts.files.length === 0 && !opts.bundleOnly)) {
 fs.mkdirSync(opts.out, {recursive: true});
 const still = opts.format === 'png' ? {imageFormat: 'png'} : {imageFormat: 'jpeg', jpegQuality: 90};
 const emit = (obj) => process.stdout.write(`${JSON.stringify(obj)}\n`);
+// A rejected selectComposition leaves Remotion closing its tab in the background; if the browser is
+// closed first, that close rejects unawaited ("Target closed"). Harmless: log it, don't crash.
+process.on('unhandledRejection', (reason) => {
+	console.error(`render-samples: ignored a late rejection: ${String(reason?.message ?? reason).split('\n')[0]}`);
+});
 const browserExecutable = [process.env.RECAP_BROWSER_EXECUTABLE, '/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => p && fs.existsSync(p)) ?? null;
 
 const serveUrl =

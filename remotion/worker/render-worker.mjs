@@ -17,6 +17,12 @@ import {renderSparse} from './sparse.mjs';
 
 console.log = (...args) => console.error(...args);
 console.info = (...args) => console.error(...args);
+// Remotion closes a failed render's tab in the background; when the browser is closed first, that
+// close rejects with "Target closed" and nobody awaits it. Such late rejections must not kill the
+// worker (the next, innocent job would fail with it): log them and go on.
+process.on('unhandledRejection', (reason) => {
+  console.error(`render worker: ignored a late rejection: ${String(reason?.message ?? reason).split('\n')[0]}`);
+});
 
 const arg = (name, fallback = null) => {
   const i = process.argv.indexOf(name);
