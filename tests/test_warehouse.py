@@ -9,119 +9,19 @@ side. Building is the slow part (~3-10 s per dbt command), so warehouses are bui
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import jsonschema
-import psycopg2
 import pytest
 
 from render_runner.demo_data import write_demo_data
-from render_runner.warehouse import WarehouseConfig
+from tests.warehouse_fixtures import ScratchWarehouse, duckdb_warehouse, postgres_warehouse
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = PROJECT_DIR / "schemas" / "recap_payload.schema.json"
-DBT = str(Path(sys.executable).with_name("dbt"))
-PG_SCHEMA = "recap"
-
-
-@dataclass
-class Warehouse:
-    """One scratch warehouse and how to run dbt against it."""
-
-    dialect: str
-    directory: Path
-    env: dict[str, str]
-    duckdb_path: Path | None = None
-    pg_dsn: dict[str, Any] | None = None
-
-    @property
-    def target(self) -> str:
-        return "dev" if self.dialect == "duckdb" else "postgres"
-
-    @property
-    def schema(self) -> str:
-        return "main" if self.dialect == "duckdb" else PG_SCHEMA
-
-    @property
-    def config(self) -> WarehouseConfig:
-        return WarehouseConfig(target=self.target, dialect=self.dialect, schema=self.schema,  # type: ignore[arg-type]
-                               duckdb_path=self.duckdb_path, pg_dsn=self.pg_dsn)
-
-    def dbt(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        command = [DBT, *args, "--target", self.target, "--profiles-dir", str(self.directory),
-                   "--target-path", str(self.directory / "target"), "--log-path", str(self.directory / "logs")]
-        result = subprocess.run(command, cwd=PROJECT_DIR, env=self.env, capture_output=True, text=True, timeout=600)
-        if check and result.returncode != 0:
-            pytest.fail(f"{' '.join(args)} failed ({result.returncode}):\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
-        return result
-
-    def query(self, sql: str) -> list[tuple[Any, ...]]:
-        if self.dialect == "duckdb":
-            con = duckdb.connect(str(self.duckdb_path), read_only=True)
-            try:
-                return con.execute(sql).fetchall()
-            finally:
-                con.close()
-        con = psycopg2.connect(**self.pg_dsn)  # type: ignore[arg-type]
-        try:
-            with con.cursor() as cur:
-                cur.execute(sql)
-                return cur.fetchall()
-        finally:
-            con.close()
-
-    def execute(self, sql: str) -> None:
-        if self.dialect == "duckdb":
-            con = duckdb.connect(str(self.duckdb_path))
-            try:
-                con.execute(sql)
-            finally:
-                con.close()
-            return
-        con = psycopg2.connect(**self.pg_dsn)  # type: ignore[arg-type]
-        try:
-            with con.cursor() as cur:
-                cur.execute(sql)
-            con.commit()
-        finally:
-            con.close()
-
-    def payloads(self) -> dict[int, tuple[dict[str, Any], str]]:
-        """user_id -> (parsed payload, payload_hash). DuckDB returns JSON text, Postgres a dict."""
-        rows = self.query(f"select user_id, payload, payload_hash from {self.schema}.recap_payloads")
-        return {int(u): (json.loads(p) if isinstance(p, str) else p, h) for u, p, h in rows}
-
-
-def _base_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DBT_", "RECAP_", "PG"))}
-    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
-    return env
-
-
-def duckdb_warehouse(directory: Path) -> Warehouse:
-    directory.mkdir(parents=True, exist_ok=True)
-    shutil.copy(PROJECT_DIR / "profiles.example.yml", directory / "profiles.yml")
-    path = directory / "warehouse.duckdb"
-    env = _base_env() | {"RECAP_DUCKDB_PATH": str(path)}
-    return Warehouse(dialect="duckdb", directory=directory, env=env, duckdb_path=path)
-
-
-def postgres_warehouse(directory: Path, dsn: dict[str, Any]) -> Warehouse:
-    directory.mkdir(parents=True, exist_ok=True)
-    shutil.copy(PROJECT_DIR / "profiles.example.yml", directory / "profiles.yml")
-    env = _base_env() | {"PGHOST": str(dsn["host"]), "PGPORT": str(dsn["port"]), "PGUSER": str(dsn["user"]),
-                         "PGDATABASE": str(dsn["dbname"]), "RECAP_PG_SCHEMA": PG_SCHEMA}
-    if dsn.get("password"):
-        env["PGPASSWORD"] = str(dsn["password"])
-    return Warehouse(dialect="postgres", directory=directory, env=env, pg_dsn=dict(dsn))
 
 
 def assert_payloads_follow_the_contract(payloads: dict[int, tuple[dict[str, Any], str]]) -> None:
@@ -178,43 +78,43 @@ EXPECTED_INELIGIBLE = {9: "user_deleted", 10: "too_few_dreams", 11: "no_dreams_i
 
 
 @pytest.fixture(scope="module")
-def demo_duckdb(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+def demo_duckdb(tmp_path_factory: pytest.TempPathFactory) -> ScratchWarehouse:
     """The out-of-the-box demo: plain `dbt build` (only scratch paths added) on a fresh DuckDB file."""
     warehouse = duckdb_warehouse(tmp_path_factory.mktemp("demo-duckdb"))
     warehouse.dbt("build")
     return warehouse
 
 
-def test_plain_dbt_build_on_duckdb_renders_the_demo_stories(demo_duckdb: Warehouse) -> None:
+def test_plain_dbt_build_on_duckdb_renders_the_demo_stories(demo_duckdb: ScratchWarehouse) -> None:
     payloads = demo_duckdb.payloads()
     assert_payloads_follow_the_contract(payloads)
     assert {user_id: payload for user_id, (payload, _) in payloads.items()} == EXPECTED_DEMO_PAYLOADS
 
 
-def test_demo_dreamer_years_explain_who_gets_no_recap(demo_duckdb: Warehouse) -> None:
-    rows = demo_duckdb.query("select user_id, is_eligible, ineligibility_reason from main.dreamer_years order by user_id")
+def test_demo_dreamer_years_explain_who_gets_no_recap(demo_duckdb: ScratchWarehouse) -> None:
+    rows = demo_duckdb.execute("select user_id, is_eligible, ineligibility_reason from main.dreamer_years order by user_id")
     assert {u: r for u, e, r in rows if not e} == EXPECTED_INELIGIBLE
     assert {u for u, e, _ in rows if e} == set(EXPECTED_DEMO_PAYLOADS)
     assert 99 not in {u for u, _, _ in rows}  # dreams of a user that does not exist
 
 
-def test_demo_seeds_load_into_their_own_schema_and_never_into_app(demo_duckdb: Warehouse) -> None:
-    tables = demo_duckdb.query("select table_schema, table_name from information_schema.tables")
+def test_demo_seeds_load_into_their_own_schema_and_never_into_app(demo_duckdb: ScratchWarehouse) -> None:
+    tables = demo_duckdb.execute("select table_schema, table_name from information_schema.tables")
     schemas = {schema for schema, _ in tables}
     assert ("app_demo", "dreams") in tables
     assert "app" not in schemas
     assert ("main", "render_jobs") not in tables  # the runner's table: declared as a source, never built
 
 
-def test_payload_hash_is_the_md5_of_the_canonical_payload_text(demo_duckdb: Warehouse) -> None:
+def test_payload_hash_is_the_md5_of_the_canonical_payload_text(demo_duckdb: ScratchWarehouse) -> None:
     import hashlib
 
-    for payload_text, payload_hash in demo_duckdb.query("select cast(payload as varchar), payload_hash from main.recap_payloads"):
+    for payload_text, payload_hash in demo_duckdb.execute("select cast(payload as varchar), payload_hash from main.recap_payloads"):
         assert hashlib.md5(payload_text.encode()).hexdigest() == payload_hash
         assert json.dumps(json.loads(payload_text), ensure_ascii=False, separators=(",", ":")) == payload_text
 
 
-def test_contract_test_fails_on_a_payload_that_breaks_the_schema(demo_duckdb: Warehouse, tmp_path: Path) -> None:
+def test_contract_test_fails_on_a_payload_that_breaks_the_schema(demo_duckdb: ScratchWarehouse, tmp_path: Path) -> None:
     warehouse = duckdb_warehouse(tmp_path / "broken")
     shutil.copy(demo_duckdb.duckdb_path, warehouse.duckdb_path)  # type: ignore[arg-type]
     bad = json.loads(json.dumps(EXPECTED_DEMO_PAYLOADS[1]))
@@ -225,27 +125,27 @@ def test_contract_test_fails_on_a_payload_that_breaks_the_schema(demo_duckdb: Wa
     result = warehouse.dbt("test", "--select", "recap_payloads_payload_matches_contract", "--store-failures",
                            check=False)
     assert result.returncode != 0, result.stdout[-3000:]
-    problems = warehouse.query("select problems from dbt_test__audit.recap_payloads_payload_matches_contract")
+    problems = warehouse.execute("select problems from dbt_test__audit.recap_payloads_payload_matches_contract")
     assert len(problems) == 1
     text = problems[0][0]
     assert "dreams.top_percent" in text and "persons must be an array of at most 3" in text and "object user" in text
 
 
-def test_production_vars_point_the_source_at_app_and_disable_the_demo_seeds(demo_duckdb: Warehouse) -> None:
+def test_production_vars_point_the_source_at_app_and_disable_the_demo_seeds(demo_duckdb: ScratchWarehouse) -> None:
     result = demo_duckdb.dbt("ls", "--resource-type", "seed", "--vars", "{app_schema: app}", "--output", "name", "-q")
     assert result.stdout.split() == ["time_zones"]
     compiled = demo_duckdb.dbt("compile", "--select", "stg_app__dreams", "--vars", "{app_schema: app}", "-q")
     assert '"app"."dreams"' in compiled.stdout and "depends_on" not in compiled.stdout
 
 
-def test_nothing_tests_or_builds_the_runner_job_table(demo_duckdb: Warehouse) -> None:
+def test_nothing_tests_or_builds_the_runner_job_table(demo_duckdb: ScratchWarehouse) -> None:
     result = demo_duckdb.dbt("ls", "--select", "source:runner.render_jobs+", "--output", "name", "-q")
     listed = result.stdout.split()
     assert all(not name.startswith(("test", "unique", "not_null")) for name in listed), listed
     assert set(listed) <= {"runner.render_jobs", "dream_recap_app"}
 
 
-def test_dbt_docs_generate_works_offline(demo_duckdb: Warehouse) -> None:
+def test_dbt_docs_generate_works_offline(demo_duckdb: ScratchWarehouse) -> None:
     demo_duckdb.dbt("docs", "generate")
     catalog = json.loads((demo_duckdb.directory / "target" / "catalog.json").read_text())
     assert "model.dream_recap.recap_payloads" in catalog["nodes"]
@@ -258,12 +158,12 @@ def test_plain_dbt_build_on_postgres_renders_the_same_demo(pg_database: dict[str
     payloads = warehouse.payloads()
     assert_payloads_follow_the_contract(payloads)
     assert {user_id: payload for user_id, (payload, _) in payloads.items()} == EXPECTED_DEMO_PAYLOADS
-    assert warehouse.query("select data_type from information_schema.columns where table_name = 'recap_payloads' "
+    assert warehouse.execute("select data_type from information_schema.columns where table_name = 'recap_payloads' "
                            "and column_name = 'payload'") == [("jsonb",)]
 
 
 @pytest.fixture(scope="module")
-def synthetic_warehouses(tmp_path_factory: pytest.TempPathFactory, pg_server: Any) -> Iterator[tuple[Warehouse, Warehouse]]:
+def synthetic_warehouses(tmp_path_factory: pytest.TempPathFactory, pg_server: Any) -> Iterator[tuple[ScratchWarehouse, ScratchWarehouse]]:
     """The same synthetic raw data (write_demo_data, 400 users) built on DuckDB and on Postgres."""
     dbname = pg_server.create_database()
     try:
@@ -280,7 +180,7 @@ def synthetic_warehouses(tmp_path_factory: pytest.TempPathFactory, pg_server: An
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_duckdb_and_postgres_give_identical_payloads_for_the_same_raw_data(
-    synthetic_warehouses: tuple[Warehouse, Warehouse],
+    synthetic_warehouses: tuple[ScratchWarehouse, ScratchWarehouse],
 ) -> None:
     duck, pg = synthetic_warehouses
     duck_payloads, pg_payloads = duck.payloads(), pg.payloads()
@@ -294,13 +194,13 @@ def test_duckdb_and_postgres_give_identical_payloads_for_the_same_raw_data(
 
 @pytest.mark.postgres
 @pytest.mark.slow
-def test_duckdb_and_postgres_agree_on_every_dreamer_year(synthetic_warehouses: tuple[Warehouse, Warehouse]) -> None:
+def test_duckdb_and_postgres_agree_on_every_dreamer_year(synthetic_warehouses: tuple[ScratchWarehouse, ScratchWarehouse]) -> None:
     duck, pg = synthetic_warehouses
     sql = ("select user_id, is_eligible, ineligibility_reason, logged_dreams, total_dreams, previous_year_dreams, "
            "lucid_dreams, nightmare_dreams, longest_streak_days, longest_streak_start_date, busiest_month, "
            "average_dreams, top_percent, time_zone_name, display_name from {schema}.dreamer_years order by user_id")
-    duck_rows = duck.query(sql.format(schema=duck.schema))
-    pg_rows = pg.query(sql.format(schema=pg.schema))
+    duck_rows = duck.execute(sql.format(schema=duck.schema))
+    pg_rows = pg.execute(sql.format(schema=pg.schema))
     assert len(duck_rows) > 300
     assert [tuple(map(str, r)) for r in duck_rows] == [tuple(map(str, r)) for r in pg_rows]
 
@@ -391,12 +291,12 @@ def reference_payloads(raw: dict[str, list[tuple[Any, ...]]], zones: set[str], y
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_warehouse_payloads_match_a_plain_python_reading_of_the_rules(
-    synthetic_warehouses: tuple[Warehouse, Warehouse],
+    synthetic_warehouses: tuple[ScratchWarehouse, ScratchWarehouse],
 ) -> None:
     duck, _ = synthetic_warehouses
-    raw = {table: duck.query(f"select * from app.{table}") for table in
+    raw = {table: duck.execute(f"select * from app.{table}") for table in
            ("users", "dreams", "persons", "dream_persons", "places", "dream_places", "emotions", "dream_emotions")}
-    zones = {row[0] for row in duck.query("select time_zone_name from main.time_zones")}
+    zones = {row[0] for row in duck.execute("select time_zone_name from main.time_zones")}
     expected = reference_payloads(raw, zones)
     assert len(expected) > 200
     actual = {user_id: payload for user_id, (payload, _) in duck.payloads().items()}

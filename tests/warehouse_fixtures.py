@@ -1,5 +1,6 @@
-"""Build small warehouses for runner tests: a `recap_payloads` table written directly from payload
-dicts (the dbt models are tested on their own), on DuckDB or on a real Postgres database."""
+"""Scratch warehouses for tests, on DuckDB or on a real Postgres database: built by dbt
+(`ScratchWarehouse.dbt`), or, for runner tests, a `recap_payloads` table written directly from
+payload dicts."""
 
 from __future__ import annotations
 
@@ -8,14 +9,21 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import psycopg2
+import pytest
+
+from render_runner.warehouse import WarehouseConfig
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+DBT = str(Path(sys.executable).with_name("dbt"))
+PG_SCHEMA = "recap"
 
 BASE_PAYLOAD: dict[str, Any] = {
     "user": {"id": 1, "name": "Ana", "locale": "en"},
@@ -42,10 +50,11 @@ def payload_hash(text: str) -> str:
 
 @dataclass
 class ScratchWarehouse:
-    """A warehouse plus the profiles.yml and environment a `render-runner` subprocess needs."""
+    """A scratch warehouse in its own folder (profiles.yml, dbt's target/ and logs/), plus the
+    environment a `dbt` or `render-runner` subprocess needs to reach it."""
 
     dialect: str
-    profiles_dir: Path
+    directory: Path
     env: dict[str, str]
     duckdb_path: Path | None = None
     pg_dsn: dict[str, Any] | None = None
@@ -55,7 +64,26 @@ class ScratchWarehouse:
     def target(self) -> str:
         return "dev" if self.dialect == "duckdb" else "postgres"
 
+    @property
+    def profiles_dir(self) -> Path:
+        return self.directory
+
+    @property
+    def config(self) -> WarehouseConfig:
+        return WarehouseConfig(target=self.target, dialect=self.dialect, schema=self.schema,  # type: ignore[arg-type]
+                               duckdb_path=self.duckdb_path, pg_dsn=self.pg_dsn)
+
+    def dbt(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run dbt from the project directory against this warehouse, with its own target/ and logs/."""
+        command = [DBT, *args, "--target", self.target, "--profiles-dir", str(self.directory),
+                   "--target-path", str(self.directory / "target"), "--log-path", str(self.directory / "logs")]
+        result = subprocess.run(command, cwd=PROJECT_DIR, env=_dbt_env() | self.env, capture_output=True, text=True, timeout=600)
+        if check and result.returncode != 0:
+            pytest.fail(f"{' '.join(args)} failed ({result.returncode}):\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
+        return result
+
     def execute(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        """Run one statement in its own connection (so no lock outlives it); returns its rows."""
         if self.dialect == "duckdb":
             con = duckdb.connect(str(self.duckdb_path))
             try:
@@ -63,7 +91,7 @@ class ScratchWarehouse:
                 return res.fetchall() if res.description else []
             finally:
                 con.close()
-        con = psycopg2.connect(**self.pg_dsn)
+        con = psycopg2.connect(**self.pg_dsn)  # type: ignore[arg-type]
         try:
             with con.cursor() as cur:
                 cur.execute(sql, params or [])
@@ -72,6 +100,11 @@ class ScratchWarehouse:
             return rows
         finally:
             con.close()
+
+    def payloads(self) -> dict[int, tuple[dict[str, Any], str]]:
+        """user_id -> (parsed payload, payload_hash). DuckDB returns JSON text, Postgres a dict."""
+        rows = self.execute(f"select user_id, payload, payload_hash from {self.schema}.recap_payloads")
+        return {int(u): (json.loads(p) if isinstance(p, str) else p, h) for u, p, h in rows}
 
     def write_payloads(self, payloads: list[dict[str, Any] | str]) -> None:
         """(Re)create recap_payloads; a str entry is stored as-is (to test malformed rows)."""
@@ -95,34 +128,40 @@ class ScratchWarehouse:
         return {int(r[0]): dict(zip(cols, r)) for r in rows}
 
 
-def write_profiles(directory: Path) -> Path:
+def _dbt_env() -> dict[str, str]:
+    """This process's environment without settings that would point dbt somewhere else."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DBT_", "RECAP_", "PG"))}
+    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    return env
+
+
+def _with_profiles(directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     shutil.copy(PROJECT_DIR / "profiles.example.yml", directory / "profiles.yml")
     return directory
 
 
-def duckdb_warehouse(tmp: Path) -> ScratchWarehouse:
-    path = tmp / "warehouse.duckdb"
-    duckdb.connect(str(path)).close()
-    profiles = write_profiles(tmp / "profiles")
-    env = {"RECAP_DUCKDB_PATH": str(path), "DBT_PROFILES_DIR": str(profiles), "DBT_TARGET": "dev"}
-    return ScratchWarehouse(dialect="duckdb", profiles_dir=profiles, env=env, duckdb_path=path, schema="main")
+def duckdb_warehouse(directory: Path) -> ScratchWarehouse:
+    directory = _with_profiles(directory)
+    path = directory / "warehouse.duckdb"
+    env = {"RECAP_DUCKDB_PATH": str(path), "DBT_PROFILES_DIR": str(directory), "DBT_TARGET": "dev"}
+    return ScratchWarehouse(dialect="duckdb", directory=directory, env=env, duckdb_path=path, schema="main")
 
 
-def postgres_warehouse(tmp: Path, dsn: dict[str, Any]) -> ScratchWarehouse:
-    profiles = write_profiles(tmp / "profiles")
+def postgres_warehouse(directory: Path, dsn: dict[str, Any]) -> ScratchWarehouse:
+    directory = _with_profiles(directory)
     env = {
         "PGHOST": str(dsn["host"]),
         "PGPORT": str(dsn["port"]),
         "PGUSER": str(dsn["user"]),
         "PGDATABASE": str(dsn["dbname"]),
-        "RECAP_PG_SCHEMA": "recap",
-        "DBT_PROFILES_DIR": str(profiles),
+        "RECAP_PG_SCHEMA": PG_SCHEMA,
+        "DBT_PROFILES_DIR": str(directory),
         "DBT_TARGET": "postgres",
     }
     if dsn.get("password"):
         env["PGPASSWORD"] = str(dsn["password"])
-    return ScratchWarehouse(dialect="postgres", profiles_dir=profiles, env=env, pg_dsn=dsn, schema="recap")
+    return ScratchWarehouse(dialect="postgres", directory=directory, env=env, pg_dsn=dict(dsn), schema=PG_SCHEMA)
 
 
 def runner_env(warehouse: ScratchWarehouse, **extra: str) -> dict[str, str]:
