@@ -87,10 +87,15 @@ class JobQueue:
         self.payloads = f'"{config.schema}".{PAYLOADS_TABLE}'
 
     # -- plumbing ---------------------------------------------------------------------------
+    def _sql(self, template: str) -> str:
+        """Fill in the table names; DuckDB takes `?` where psycopg2 takes `%s`."""
+        sql = template.format(jobs=self.jobs, payloads=self.payloads, schema=self.schema)
+        return sql.replace("%s", "?") if self.dialect == "duckdb" else sql
+
     def _run(self, sql: str, params: Sequence[Any] = (), fetch: bool = False) -> list[tuple[Any, ...]]:
-        sql = sql.format(jobs=self.jobs, payloads=self.payloads, schema=self.schema)
+        sql = self._sql(sql)
         if self.dialect == "duckdb":
-            result = self.con.execute(sql.replace("%s", "?"), list(params))
+            result = self.con.execute(sql, list(params))
             return result.fetchall() if fetch else []
         with self.con.cursor() as cur:
             cur.execute(sql, tuple(params))
@@ -105,8 +110,7 @@ class JobQueue:
             self.con.execute("begin transaction")
             try:
                 for sql, params in statements:
-                    sql = sql.format(jobs=self.jobs, payloads=self.payloads, schema=self.schema)
-                    res = self.con.execute(sql.replace("%s", "?"), list(params))
+                    res = self.con.execute(self._sql(sql), list(params))
                     out.append(res.fetchall())
                 self.con.execute("commit")
             except Exception:
@@ -116,7 +120,7 @@ class JobQueue:
         try:
             with self.con.cursor() as cur:
                 for sql, params in statements:
-                    cur.execute(sql.format(jobs=self.jobs, payloads=self.payloads, schema=self.schema), tuple(params))
+                    cur.execute(self._sql(sql), tuple(params))
                     out.append(cur.fetchall() if cur.description else [])
             self.con.commit()
         except Exception:
