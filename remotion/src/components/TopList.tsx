@@ -1,7 +1,7 @@
 import React from 'react';
-import {AbsoluteFill, useCurrentFrame} from 'remotion';
+import {AbsoluteFill} from 'remotion';
 import {FitText} from './FitText';
-import {enter, rise} from './anim';
+import {enter, rise, useSceneFrame} from './anim';
 import {Eyebrow, Scene} from './Scene';
 import {Stars} from './Sky';
 import type {TopListProps} from '../plan';
@@ -22,10 +22,10 @@ export interface TopListStyle {
 
 /**
  * One to three ranked names with bars scaled to their counts (the top one is full width).
- * Settles at ROW_START + 2 * ROW_STAGGER + BAR_FRAMES = 52 (<= SCENE_TIMING settle).
+ * Settles on design frame ROW_START + 2 * ROW_STAGGER + 4 + BAR_FRAMES = 56 (DESIGN_SETTLE in timing.ts).
  */
 export const TopList: React.FC<TopListProps & {readonly look: TopListStyle}> = ({eyebrow, title, items, look}) => {
-	const frame = useCurrentFrame();
+	const frame = useSceneFrame();
 	const {theme} = look;
 	return (
 		<Scene bg={theme.bg} color={theme.fg}>

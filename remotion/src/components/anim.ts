@@ -3,7 +3,11 @@
  * `start + duration` and stay there, so every scene has true holds after its settle frame.
  */
 import type React from 'react';
-import {Easing, interpolate} from 'remotion';
+import {Easing, interpolate, useCurrentFrame} from 'remotion';
+import {ANIMATION_SPEED} from '../timing';
+
+/** The scene's frame in design frames (see ANIMATION_SPEED in timing.ts): what animations are timed in. */
+export const useSceneFrame = (): number => useCurrentFrame() * ANIMATION_SPEED;
 
 const OUT = Easing.bezier(0.16, 1, 0.3, 1);
 const POP = Easing.out(Easing.back(1.7));

@@ -1,7 +1,7 @@
 import React from 'react';
-import {AbsoluteFill, useCurrentFrame} from 'remotion';
+import {AbsoluteFill} from 'remotion';
 import {FitText} from '../../components/FitText';
-import {popIn, rise} from '../../components/anim';
+import {popIn, rise, useSceneFrame} from '../../components/anim';
 import {Scene, Signature} from '../../components/Scene';
 import {Moon, Stars} from '../../components/Sky';
 import type {IntroProps} from '../../plan';
@@ -11,7 +11,7 @@ const theme = THEMES.intro;
 
 /** "Hey Ana, this was your 2026 in dreams" (settles at SCENE_TIMING.intro.settle). */
 export const Intro: React.FC<IntroProps> = ({greeting, name, nameIsFallback, lead, year, tail, appName}) => {
-	const frame = useCurrentFrame();
+	const frame = useSceneFrame();
 	return (
 		<Scene bg={theme.bg} color={theme.fg} reveal={false}>
 			<Stars />

@@ -1,7 +1,7 @@
 import React from 'react';
-import {AbsoluteFill, useCurrentFrame} from 'remotion';
+import {AbsoluteFill} from 'remotion';
 import {FitText} from '../../components/FitText';
-import {enter, popIn, rise} from '../../components/anim';
+import {enter, popIn, rise, useSceneFrame} from '../../components/anim';
 import {Scene} from '../../components/Scene';
 import {Stars} from '../../components/Sky';
 import type {LucidProps, StatBlock} from '../../plan';
@@ -11,7 +11,7 @@ const lucidTheme = THEMES.lucid;
 const nightTheme = THEMES.nightmares;
 
 const Block: React.FC<{readonly stat: StatBlock; readonly accent: string; readonly start: number}> = ({stat, accent, start}) => {
-	const frame = useCurrentFrame();
+	const frame = useSceneFrame();
 	return (
 		<AbsoluteFill style={{padding: `0 ${MARGIN}px`, justifyContent: 'center'}}>
 			<div style={{display: 'flex', alignItems: 'baseline', gap: 28}}>
@@ -29,7 +29,7 @@ const Block: React.FC<{readonly stat: StatBlock; readonly accent: string; readon
 
 /** Lucid dreams (top half) and nightmares (bottom half), each with its own wording for zero. */
 export const Lucid: React.FC<LucidProps> = ({lucid, nightmares}) => {
-	const frame = useCurrentFrame();
+	const frame = useSceneFrame();
 	const slide = enter(frame, 10, 24);
 	return (
 		<Scene bg={lucidTheme.bg} color={lucidTheme.fg}>

@@ -1,6 +1,6 @@
 import React from 'react';
-import {AbsoluteFill, useCurrentFrame} from 'remotion';
-import {popIn, rise} from '../../components/anim';
+import {AbsoluteFill} from 'remotion';
+import {popIn, rise, useSceneFrame} from '../../components/anim';
 import {Scene, Signature} from '../../components/Scene';
 import {Moon, Stars} from '../../components/Sky';
 import type {OutroProps} from '../../plan';
@@ -10,7 +10,7 @@ const theme = THEMES.outro;
 
 /** "See you in <year + 1>": depends only on the language and the year, so it can be shared. */
 export const Outro: React.FC<OutroProps> = ({line, year, tagline, appName}) => {
-	const frame = useCurrentFrame();
+	const frame = useSceneFrame();
 	return (
 		<Scene bg={theme.bg} color={theme.fg}>
 			<Stars />

@@ -1,7 +1,6 @@
 import React from 'react';
-import {useCurrentFrame} from 'remotion';
 import {FitText} from '../../components/FitText';
-import {popIn, rise} from '../../components/anim';
+import {popIn, rise, useSceneFrame} from '../../components/anim';
 import {Eyebrow, Scene} from '../../components/Scene';
 import type {StreakProps} from '../../plan';
 import {CONTENT_WIDTH, MARGIN, SANS, SERIF, THEMES} from '../../theme';
@@ -11,7 +10,7 @@ const PILL = 62;
 
 /** Longest streak of remembered dreams and the busiest month, with a twelve-month strip. */
 export const Streak: React.FC<StreakProps> = (p) => {
-	const frame = useCurrentFrame();
+	const frame = useSceneFrame();
 	return (
 		<Scene bg={theme.bg} color={theme.fg}>
 			<div style={{position: 'absolute', width: 760, height: 760, borderRadius: '50%', backgroundColor: theme.soft, right: -330, top: -250}} />

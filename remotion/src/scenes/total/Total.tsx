@@ -1,7 +1,7 @@
 import React, {useMemo} from 'react';
-import {AbsoluteFill, interpolate, useCurrentFrame} from 'remotion';
+import {AbsoluteFill, interpolate} from 'remotion';
 import {FitText} from '../../components/FitText';
-import {enter, popIn, rise} from '../../components/anim';
+import {enter, popIn, rise, useSceneFrame} from '../../components/anim';
 import {Eyebrow, Scene} from '../../components/Scene';
 import {fitFontSize} from '../../components/fit';
 import type {TotalProps} from '../../plan';
@@ -13,7 +13,7 @@ const COUNT_FRAMES = 40;
 
 /** The count-up of dreams, the comparison with the average and the top-percent badge. */
 export const Total: React.FC<TotalProps> = ({eyebrow, total, intl, totalText, unit, comparison, footnote, badge}) => {
-	const frame = useCurrentFrame();
+	const frame = useSceneFrame();
 	const numbers = useMemo(() => new Intl.NumberFormat(intl, {maximumFractionDigits: 0}), [intl]);
 	const size = useMemo(() => fitFontSize(totalText, {maxWidth: CONTENT_WIDTH, max: 420, min: 120, weight: 900, family: SANS, letterSpacing: -0.04}), [totalText]);
 	const t = enter(frame, COUNT_FROM, COUNT_FRAMES);
