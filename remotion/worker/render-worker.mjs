@@ -13,7 +13,7 @@
 //   first line after start: {"event": "ready", "pid": n}
 import {openBrowser, renderMedia, renderStill, selectComposition} from '@remotion/renderer';
 import {createInterface} from 'node:readline';
-import {renderSparse} from './sparse.mjs';
+import {loadTimelineLib, renderSparse} from './sparse.mjs';
 
 console.log = (...args) => console.error(...args);
 console.info = (...args) => console.error(...args);
@@ -64,6 +64,34 @@ const isInvalidPayload = (error) => /invalid payload:/i.test(String(error?.messa
 
 const defaults = {jpegQuality: 80, x264Preset: 'veryfast', crf: 20, tabs: 1, timeoutMs: 120000, mode: 'full'};
 
+/**
+ * The Recap and Poster compositions of a payload, resolved in Node by the same code the bundle's
+ * calculateMetadata runs (src/lib.ts: parsePayload, getTimeline), rather than by selectComposition(),
+ * which opens a tab and loads the bundle only to run it (~1 CPU-s per composition, per video).
+ * Throws "invalid payload: <field>: ..." like calculateMetadata.
+ */
+const resolveCompositions = async (payload) => {
+  const lib = await loadTimelineLib();
+  const props = lib.parsePayload(payload);
+  const timeline = lib.getTimeline(props);
+  const base = {
+    width: lib.WIDTH,
+    height: lib.HEIGHT,
+    defaultProps: {},
+    props,
+    defaultCodec: null,
+    defaultOutName: null,
+    defaultVideoImageFormat: null,
+    defaultPixelFormat: null,
+    defaultProResProfile: null,
+    defaultSampleRate: null,
+  };
+  return {
+    recap: {...base, id: 'Recap', fps: timeline.fps, durationInFrames: timeline.durationInFrames, width: timeline.width, height: timeline.height},
+    poster: {...base, id: 'Poster', fps: 1, durationInFrames: 1},
+  };
+};
+
 const renderJob = async (job) => {
   const started = Date.now();
   const settings = {...defaults, ...(job.settings ?? {})};
@@ -73,9 +101,13 @@ const renderJob = async (job) => {
   const delayRenderTimeout = Math.max(7000, Math.min(settings.timeoutMs, 30000));
   const common = {serveUrl, inputProps, puppeteerInstance, logLevel: 'error', timeoutInMilliseconds: delayRenderTimeout};
   const result = {};
+  const resolved = await resolveCompositions(job.payload);
   if (job.video) {
-    const composition = await selectComposition({...common, id: 'Recap'});
-    if (settings.mode === 'sparse' && !job.frameRange) {
+    // "full" (Remotion's renderMedia, the reference the sparse path is tested against) resolves
+    // the composition in the page, as the Remotion CLI does.
+    const sparse = settings.mode === 'sparse' && !job.frameRange;
+    const composition = sparse ? resolved.recap : await selectComposition({...common, id: 'Recap'});
+    if (sparse) {
       result.sparse = await renderSparse({common, composition, output: job.video, scale: job.scale ?? 1, settings});
     } else await renderMedia({
       ...common,
@@ -100,10 +132,9 @@ const renderJob = async (job) => {
     };
   }
   if (job.poster) {
-    const composition = await selectComposition({...common, id: 'Poster'});
     await renderStill({
       ...common,
-      composition,
+      composition: resolved.poster,
       output: job.poster,
       overwrite: true,
       imageFormat: 'jpeg',

@@ -12,7 +12,7 @@
 //     'bt709'), +faststart, exactly durationInFrames frames at fps.
 // A full render (renderMedia) gives the same frames; tests/test_sparse_render.py checks it.
 import {renderFrames} from '@remotion/renderer';
-import {spawn, spawnSync} from 'node:child_process';
+import {spawnSync} from 'node:child_process';
 import {createHash, randomBytes} from 'node:crypto';
 import {
   copyFileSync,
@@ -32,6 +32,7 @@ import {createRequire} from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
+import {forcedKeyframes, muxSpliced, runFfmpeg, spliceEncoderArgs, spliceHolds} from './hold-splice.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -226,17 +227,6 @@ export const ffmpegForSparse = () => {
   return ffmpegCache;
 };
 
-const run = (bin, args, cwd) =>
-  new Promise((resolve, reject) => {
-    const child = spawn(bin, args, {cwd, stdio: ['ignore', 'ignore', 'pipe']});
-    let err = '';
-    child.stderr.on('data', (d) => {
-      err = (err + d).slice(-4000);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg failed (${code}): ${err.trim().split('\n').pop()}`))));
-  });
-
 const quote = (file) => `'${file.replace(/'/g, "'\\''")}'`;
 
 /** The concat list: each captured frame 1/fps, the settled one for its whole hold. */
@@ -255,39 +245,72 @@ export const concatList = (segments, fps) => {
 
 const BT709 = 'zscale=matrix=709:range=limited:primariesin=709:primaries=709:transferin=709:transfer=709';
 
+/**
+ * The preferred encode (system ffmpeg): only the captured frames go through x264, every hold is
+ * spliced in as H.264 skip frames (worker/hold-splice.mjs). Returns false (nothing written) when the
+ * splice checks fail; the caller then encodes the ordinary way.
+ */
+const encodeSpliced = async ({bin, segments, work, output, fps, width, height, x264Preset, crf}) => {
+  const seqDir = path.join(work, 'captured-sequence');
+  mkdirSync(seqDir);
+  let n = 0;
+  for (const {files} of segments) for (const file of files) linkOrCopy(file, path.join(seqDir, frameName(n++)));
+  const keyframes = forcedKeyframes(segments.map((s) => s.files.length));
+  const encoded = path.join(work, 'captured.h264');
+  await runFfmpeg(bin, [
+    '-hide_banner', '-loglevel', 'error', '-y', '-framerate', String(fps), '-i', path.join(seqDir, '%06d.jpeg'),
+    '-vf', BT709, '-frames:v', String(n),
+    '-force_key_frames', `expr:${keyframes.map((k) => `eq(n,${k})`).join('+')}`, '-forced-idr', '1',
+    ...spliceEncoderArgs({fps, x264Preset, crf}), '-f', 'h264', encoded,
+  ], work);
+  const stream = await spliceHolds({
+    encoded: readFileSync(encoded),
+    scenes: segments.map((s) => ({captured: s.files.length, holdFrames: s.holdFrames})),
+    bin, width, height, fps, filter: BT709, x264Preset, crf,
+    why: (reason) => console.error(`sparse: holds encoded, not spliced: ${reason}`),
+  });
+  if (!stream) return false;
+  await muxSpliced({bin, stream, work, output, fps});
+  return true;
+};
+
 /** Encode segments [{files, holdFrames}] to output: exactly durationInFrames frames at fps. */
-export const encodeVideo = async ({segments, work, output, fps, durationInFrames, x264Preset, crf}) => {
+export const encodeVideo = async ({segments, work, output, fps, durationInFrames, width, height, x264Preset, crf, splice = true}) => {
   const {bin, method} = ffmpegForSparse();
   const tmp = `${output}.sparse-${process.pid}.mp4`;
-  let input;
-  let filter = BT709;
-  if (method === 'concat') {
-    const listFile = path.join(work, 'frames.ffconcat');
-    writeFileSync(listFile, concatList(segments, fps));
-    input = ['-f', 'concat', '-safe', '0', '-i', listFile];
-    filter = `${BT709},fps=${fps}:round=near`;
-  } else {
-    const seqDir = path.join(work, 'sequence');
-    mkdirSync(seqDir);
-    let n = 0;
-    for (const {files, holdFrames} of segments) {
-      files.forEach((file, i) => {
-        for (let k = 0; k < (i === files.length - 1 ? holdFrames : 1); k++) linkOrCopy(file, path.join(seqDir, `${String(n++).padStart(6, '0')}.jpeg`));
-      });
-    }
-    input = ['-framerate', String(fps), '-i', path.join(seqDir, '%06d.jpeg')];
-  }
-  const args = [
-    '-hide_banner', '-loglevel', 'error', '-y', ...input,
-    '-vf', filter, '-fps_mode', 'cfr', '-r', String(fps), '-frames:v', String(durationInFrames),
-    // one encoder thread: the runner keeps one render per core busy, threads would only add overhead
-    '-c:v', 'libx264', '-threads', '1',
-    '-colorspace:v', 'bt709', '-color_primaries:v', 'bt709', '-color_trc:v', 'bt709', '-color_range', 'tv',
-    '-pix_fmt', 'yuv420p', '-preset', x264Preset, '-crf', String(crf),
-    '-video_track_timescale', '90000', '-movflags', '+faststart', '-an', '-f', 'mp4', tmp,
-  ];
   try {
-    await run(bin, args, method === 'sequence' ? path.dirname(bin) : work);
+    if (splice && method === 'concat' && width && height && 90000 % fps === 0 && (await encodeSpliced({bin, segments, work, output: tmp, fps, width, height, x264Preset, crf}))) {
+      renameSync(tmp, output);
+      return;
+    }
+    let input;
+    let filter = BT709;
+    if (method === 'concat') {
+      const listFile = path.join(work, 'frames.ffconcat');
+      writeFileSync(listFile, concatList(segments, fps));
+      input = ['-f', 'concat', '-safe', '0', '-i', listFile];
+      filter = `${BT709},fps=${fps}:round=near`;
+    } else {
+      const seqDir = path.join(work, 'sequence');
+      mkdirSync(seqDir);
+      let n = 0;
+      for (const {files, holdFrames} of segments) {
+        files.forEach((file, i) => {
+          for (let k = 0; k < (i === files.length - 1 ? holdFrames : 1); k++) linkOrCopy(file, path.join(seqDir, `${String(n++).padStart(6, '0')}.jpeg`));
+        });
+      }
+      input = ['-framerate', String(fps), '-i', path.join(seqDir, '%06d.jpeg')];
+    }
+    const args = [
+      '-hide_banner', '-loglevel', 'error', '-y', ...input,
+      '-vf', filter, '-fps_mode', 'cfr', '-r', String(fps), '-frames:v', String(durationInFrames),
+      // one encoder thread: the runner keeps one render per core busy, threads would only add overhead
+      '-c:v', 'libx264', '-threads', '1',
+      '-colorspace:v', 'bt709', '-color_primaries:v', 'bt709', '-color_trc:v', 'bt709', '-color_range', 'tv',
+      '-pix_fmt', 'yuv420p', '-preset', x264Preset, '-crf', String(crf),
+      '-video_track_timescale', '90000', '-movflags', '+faststart', '-an', '-f', 'mp4', tmp,
+    ];
+    await runFfmpeg(bin, args, method === 'sequence' ? path.dirname(bin) : work);
     renameSync(tmp, output);
   } finally {
     rmSync(tmp, {force: true});
@@ -403,6 +426,8 @@ export const renderSparse = async ({common, composition, output, scale, settings
       output,
       fps: timeline.fps,
       durationInFrames: timeline.durationInFrames,
+      width: Math.round(timeline.width * scale),
+      height: Math.round(timeline.height * scale),
       x264Preset: settings.x264Preset,
       crf: settings.crf,
     });
