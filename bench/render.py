@@ -70,6 +70,8 @@ LEVERS: dict[str, list[str]] = {
     "runner sparse, jpeg 60": ["--jpeg-quality", "60"],
     "runner sparse, x264 ultrafast": ["--x264-preset", "ultrafast"],
     "runner sparse, x264 faster crf 23": ["--x264-preset", "faster", "--crf", "23"],
+    # environment variables (NAME=value) go to the runner's environment, not its arguments
+    "runner sparse, holds encoded by x264 (not spliced)": ["RECAP_HOLD_SPLICE=0"],
 }
 
 
@@ -269,10 +271,14 @@ def run_runner(name: str, payloads: list[dict[str, Any]], work: Path, extra: lis
         **warehouse.env,
         "RECAP_KEY_SECRET": "bench-secret",
         "RECAP_FRAME_CACHE_DIR": str(cache or tmp / "frame-cache"),  # cold unless a shared cache is given
+        # the hold template (worker/hold-splice.mjs) is made once per machine: made here, in the figure
+        "RECAP_HOLD_TEMPLATE_DIR": str((cache or tmp) / "hold-templates"),
         "COLUMNS": "200",
     }
+    env.update(a.split("=", 1) for a in extra if "=" in a and not a.startswith("-"))
+    args = [a for a in extra if "=" not in a or a.startswith("-")]
     out = tmp / "out"
-    wall, cpu, mem, _ = measured([str(RUNNER), "go", "--output", str(out), *extra], cwd=tmp, env=env)
+    wall, cpu, mem, _ = measured([str(RUNNER), "go", "--output", str(out), *args], cwd=tmp, env=env)
     manifest = subprocess.run([str(RUNNER), "export", "--output", str(out), "--format", "jsonl"], cwd=tmp, env=env, capture_output=True, text=True, check=True)
     by_user = {r["user_id"]: Path(r["video_url"]) for r in map(json.loads, manifest.stdout.splitlines())}
     videos = [by_user[p["user"]["id"]] for p in payloads]

@@ -74,6 +74,8 @@ class RenderResult:
     height: int
     render_ms: int
     rss_bytes: int
+    # sparse renders: what the worker did (capturedFrames, cachedFrames, holdsSpliced, captureMs, encodeMs)
+    sparse: dict[str, Any] | None = None
 
     @property
     def duration_s(self) -> float:
@@ -200,6 +202,7 @@ class RenderWorker:
             height=int(info.get("height", 0)),
             render_ms=int(reply.get("renderMs", 0)),
             rss_bytes=self.last_rss,
+            sparse=reply.get("sparse"),
         )
 
     def kill(self) -> None:

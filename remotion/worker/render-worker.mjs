@@ -54,13 +54,17 @@ const dropBrowser = async () => {
   if (old) await old.close({silent: true}).catch(() => undefined);
 };
 
+// The payload schema's own error (src/payload/schema.ts, thrown by resolveCompositions) carries
+// "invalid payload" as its name; the same error thrown in the page reaches us as "invalid payload: ..."
+const describe = (error) => (error?.name === 'invalid payload' ? String(error) : String(error?.message ?? error));
+
 const firstLine = (error) => {
-  const text = String(error?.message ?? error);
+  const text = describe(error);
   const line = text.split('\n').find((l) => l.trim()) ?? text;
   return line.trim().replace(/^Error: /, '').slice(0, 500);
 };
 
-const isInvalidPayload = (error) => /invalid payload:/i.test(String(error?.message ?? error));
+const isInvalidPayload = (error) => /invalid payload:/i.test(describe(error));
 
 const defaults = {jpegQuality: 80, x264Preset: 'veryfast', crf: 20, tabs: 1, timeoutMs: 120000, mode: 'full'};
 

@@ -275,13 +275,16 @@ const encodeSpliced = async ({bin, segments, work, output, fps, width, height, x
 };
 
 /** Encode segments [{files, holdFrames}] to output: exactly durationInFrames frames at fps. */
-export const encodeVideo = async ({segments, work, output, fps, durationInFrames, width, height, x264Preset, crf, splice = true}) => {
+export const encodeVideo = async ({
+  segments, work, output, fps, durationInFrames, width, height, x264Preset, crf,
+  splice = process.env.RECAP_HOLD_SPLICE !== '0', // RECAP_HOLD_SPLICE=0: encode holds (for comparison)
+}) => {
   const {bin, method} = ffmpegForSparse();
   const tmp = `${output}.sparse-${process.pid}.mp4`;
   try {
     if (splice && method === 'concat' && width && height && 90000 % fps === 0 && (await encodeSpliced({bin, segments, work, output: tmp, fps, width, height, x264Preset, crf}))) {
       renameSync(tmp, output);
-      return;
+      return {holdsSpliced: true};
     }
     let input;
     let filter = BT709;
@@ -312,6 +315,7 @@ export const encodeVideo = async ({segments, work, output, fps, durationInFrames
     ];
     await runFfmpeg(bin, args, method === 'sequence' ? path.dirname(bin) : work);
     renameSync(tmp, output);
+    return {holdsSpliced: false};
   } finally {
     rmSync(tmp, {force: true});
   }
@@ -352,7 +356,7 @@ const bundleStamp = (serveUrl) => {
  *   common:   {serveUrl, inputProps, puppeteerInstance, logLevel, timeoutInMilliseconds}
  *   composition: the selected Recap composition (its durationInFrames must match the timeline)
  *   settings: {jpegQuality, x264Preset, crf, frameCacheMb, templateVersion}
- * Returns figures for the reply: {capturedFrames, cachedFrames, captureMs, encodeMs}.
+ * Returns figures for the reply: {capturedFrames, cachedFrames, holdsSpliced, captureMs, encodeMs}.
  */
 export const renderSparse = async ({common, composition, output, scale, settings, tmpRoot = defaultTmpRoot()}) => {
   const lib = await loadTimelineLib();
@@ -420,7 +424,7 @@ export const renderSparse = async ({common, composition, output, scale, settings
     }
     const captureMs = Date.now() - captureStart;
     const encodeStart = Date.now();
-    await encodeVideo({
+    const {holdsSpliced} = await encodeVideo({
       segments,
       work,
       output,
@@ -431,7 +435,7 @@ export const renderSparse = async ({common, composition, output, scale, settings
       x264Preset: settings.x264Preset,
       crf: settings.crf,
     });
-    return {capturedFrames: toCapture.length, cachedFrames, captureMs, encodeMs: Date.now() - encodeStart};
+    return {capturedFrames: toCapture.length, cachedFrames, holdsSpliced, captureMs, encodeMs: Date.now() - encodeStart};
   } finally {
     rmSync(work, {recursive: true, force: true});
   }
