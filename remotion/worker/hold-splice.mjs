@@ -94,7 +94,7 @@ const run = (bin, args, cwd) =>
   });
 
 /** The template's access units (cached on disk per encoder settings and size). */
-const holdTemplate = async ({bin, width, height, fps, filter, x264Preset, crf}) => {
+export const holdTemplate = async ({bin, width, height, fps, filter, x264Preset, crf}) => {
   const args = spliceEncoderArgs({fps, x264Preset, crf});
   const key = createHash('sha256').update(JSON.stringify({bin, width, height, fps, filter, args, n: HOLD_TEMPLATE_FRAMES})).digest('hex').slice(0, 16);
   const dir = process.env.RECAP_HOLD_TEMPLATE_DIR || path.join(os.tmpdir(), 'dream-recap-hold-templates');

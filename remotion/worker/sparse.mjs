@@ -32,7 +32,7 @@ import {createRequire} from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
-import {forcedKeyframes, muxSpliced, runFfmpeg, spliceEncoderArgs, spliceHolds} from './hold-splice.mjs';
+import {forcedKeyframes, holdTemplate, muxSpliced, runFfmpeg, spliceEncoderArgs, spliceHolds} from './hold-splice.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -274,6 +274,15 @@ const encodeSpliced = async ({bin, segments, work, output, fps, width, height, x
   return true;
 };
 
+/**
+ * Make the hold template of these settings now (it is otherwise made by the first render that
+ * needs it, once per machine: ~6 CPU-s at 1080x1920). `node worker/sparse.mjs --hold-template`.
+ */
+export const prepareHoldTemplate = async ({width, height, fps, x264Preset, crf}) => {
+  const {bin, method} = ffmpegForSparse();
+  if (method === 'concat') await holdTemplate({bin, width, height, fps, filter: BT709, x264Preset, crf});
+};
+
 /** Encode segments [{files, holdFrames}] to output: exactly durationInFrames frames at fps. */
 export const encodeVideo = async ({
   segments, work, output, fps, durationInFrames, width, height, x264Preset, crf,
@@ -472,6 +481,13 @@ const timelineStats = async () => {
   process.stdout.write(JSON.stringify(stats) + '\n');
 };
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname) && process.argv.includes('--timeline-stats')) {
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
+if (isMain && process.argv.includes('--timeline-stats')) {
   await timelineStats();
+}
+// `node worker/sparse.mjs --hold-template WIDTHxHEIGHT FPS PRESET CRF`: make the hold template now.
+if (isMain && process.argv.includes('--hold-template')) {
+  const [size, fps, x264Preset, crf] = process.argv.slice(process.argv.indexOf('--hold-template') + 1);
+  const [width, height] = size.split('x').map(Number);
+  await prepareHoldTemplate({width, height, fps: Number(fps), x264Preset, crf: Number(crf)});
 }
