@@ -26,7 +26,7 @@ SCENES = [(4, 6), (1, 3), (5, 40)]
 def node(script: str, env: dict[str, str]) -> str:
     proc = subprocess.run(["node", "--input-type=module", "-e", script], cwd=REMOTION_DIR, capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr
-    return proc.stdout + proc.stderr
+    return proc.stdout
 
 
 @pytest.fixture()
@@ -46,18 +46,22 @@ def scenes(tmp_path: Path) -> list[dict[str, object]]:
     return out
 
 
-def encode(tmp_path: Path, scenes: list[dict[str, object]], name: str, splice: bool) -> Path:
+def encode(tmp_path: Path, scenes: list[dict[str, object]], name: str, splice: bool, ffmpeg: str = FFMPEG) -> Path:
+    """encodeVideo (sparse.mjs) of the scenes; asserts whether the holds were spliced."""
     work = tmp_path / f"work-{name}"
     work.mkdir()
     video = tmp_path / f"{name}.mp4"
     frames = sum(len(s["files"]) - 1 + s["holdFrames"] for s in scenes)  # type: ignore[arg-type, operator]
     script = f"""
 import {{encodeVideo}} from './worker/sparse.mjs';
-await encodeVideo({{segments: {json.dumps(scenes)}, work: {json.dumps(str(work))}, output: {json.dumps(str(video))},
+const result = await encodeVideo({{segments: {json.dumps(scenes)}, work: {json.dumps(str(work))}, output: {json.dumps(str(video))},
   fps: 30, durationInFrames: {frames}, width: {SIZE[0]}, height: {SIZE[1]}, x264Preset: 'veryfast', crf: 20,
   splice: {json.dumps(splice)}}});
+console.log(JSON.stringify(result));
 """
-    node(script, {"PATH": f"{Path(FFMPEG).parent}:/usr/bin:/bin", "RECAP_HOLD_TEMPLATE_DIR": str(tmp_path / "templates"), "HOME": str(tmp_path)})
+    env = {"PATH": f"{Path(FFMPEG).parent}:/usr/bin:/bin", "RECAP_FFMPEG": ffmpeg, "RECAP_HOLD_TEMPLATE_DIR": str(tmp_path / "templates"), "HOME": str(tmp_path)}
+    out = node(script, env)
+    assert json.loads(out.strip().splitlines()[-1]) == {"holdsSpliced": splice and ffmpeg == FFMPEG}
     return video
 
 
@@ -120,3 +124,16 @@ console.log(JSON.stringify({{spliced: stream !== null, reason}}));
 """
     result = json.loads(node(script, {"PATH": "/usr/bin:/bin", "RECAP_HOLD_TEMPLATE_DIR": str(tmp_path / "templates"), "HOME": str(tmp_path)}).strip().splitlines()[-1])
     assert result == {"spliced": False, "reason": "a scene keyframe is not an IDR with the template parameter sets"}
+
+
+def test_an_ffmpeg_that_cannot_splice_still_gives_every_frame(tmp_path: Path, scenes: list[dict[str, object]]) -> None:
+    """An ffmpeg whose splice encode fails (here: one that rejects -forced-idr, as a build without
+    that libx264 option would) falls back to encoding the holds; the video is still whole."""
+    wrapper = tmp_path / "ffmpeg-no-forced-idr"
+    wrapper.write_text(f'#!/bin/sh\nfor a in "$@"; do [ "$a" = -forced-idr ] && exit 1; done\nexec {FFMPEG} "$@"\n')
+    wrapper.chmod(0o755)
+    video = encode(tmp_path, scenes, "fallback", splice=True, ffmpeg=str(wrapper))
+    md5s = frame_md5s(video)
+    assert len(md5s) == sum(c - 1 + h for c, h in SCENES)
+    reference = frame_md5s(encode(tmp_path, scenes, "encoded", splice=False))
+    assert md5s == reference  # the same ordinary encode

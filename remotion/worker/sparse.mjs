@@ -7,9 +7,10 @@
 //     and loads the bundle (~0.8 CPU-s), so one call per scene would cost ~6 CPU-s per video;
 //   - reuse the captured frames of a scene whose cacheKey was captured before (e.g. the outro every
 //     user of one language and year shares) from a small on-disk LRU frame cache;
-//   - encode once with ffmpeg (see encodeVideo): each captured frame lasts 1/fps and the settled
-//     frame its whole hold, H.264 yuv420p BT.709 (the same conversion as renderMedia's colorSpace
-//     'bt709'), +faststart, exactly durationInFrames frames at fps.
+//   - encode once with ffmpeg (see encodeVideo): only the captured frames go through x264 and every
+//     hold is spliced in as H.264 skip frames (worker/hold-splice.mjs; if that is not possible, the
+//     settled frame is encoded for its whole hold), H.264 yuv420p BT.709 (the same conversion as
+//     renderMedia's colorSpace 'bt709'), +faststart, exactly durationInFrames frames at fps.
 // A full render (renderMedia) gives the same frames; tests/test_sparse_render.py checks it.
 import {renderFrames} from '@remotion/renderer';
 import {spawnSync} from 'node:child_process';
@@ -291,9 +292,16 @@ export const encodeVideo = async ({
   const {bin, method} = ffmpegForSparse();
   const tmp = `${output}.sparse-${process.pid}.mp4`;
   try {
-    if (splice && method === 'concat' && width && height && 90000 % fps === 0 && (await encodeSpliced({bin, segments, work, output: tmp, fps, width, height, x264Preset, crf}))) {
-      renameSync(tmp, output);
-      return {holdsSpliced: true};
+    if (splice && method === 'concat' && width && height && 90000 % fps === 0) {
+      // an ffmpeg without -forced-idr or the setts filter fails here: encode the ordinary way then
+      const spliced = await encodeSpliced({bin, segments, work, output: tmp, fps, width, height, x264Preset, crf}).catch((error) => {
+        console.error(`sparse: holds encoded, not spliced: ${String(error?.message ?? error).split('\n')[0]}`);
+        return false;
+      });
+      if (spliced) {
+        renameSync(tmp, output);
+        return {holdsSpliced: true};
+      }
     }
     let input;
     let filter = BT709;
