@@ -52,6 +52,7 @@ from typing import Any
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
+from render_runner.render_pool import RenderPool, RenderSettings  # noqa: E402
 from render_runner.template import REMOTION_DIR, ensure_template, node_binary  # noqa: E402
 from tests.warehouse_fixtures import duckdb_warehouse  # noqa: E402
 
@@ -271,7 +272,9 @@ def prepare_hold_template() -> float:
     CPU-seconds, which the report prints beside the per-video figures."""
     shutil.rmtree(HOLD_TEMPLATES, ignore_errors=True)
     env = {**os.environ, "RECAP_HOLD_TEMPLATE_DIR": str(HOLD_TEMPLATES)}
-    _, cpu, _, _ = measured([node_binary(), "worker/sparse.mjs", "--hold-template", "1080x1920", "30", "veryfast", "20"], cwd=REMOTION_DIR, env=env)
+    defaults = RenderSettings()
+    args = ["--hold-template", "1080x1920", "30", defaults.x264_preset, str(defaults.crf)]  # the Recap at scale 1
+    _, cpu, _, _ = measured([node_binary(), "worker/sparse.mjs", *args], cwd=REMOTION_DIR, env=env)
     print(f"hold template (once per machine, before the clock): {cpu:.1f} CPU-s", flush=True)
     return cpu
 
@@ -336,8 +339,6 @@ def run_warm(payloads: list[dict[str, Any]], work: Path) -> Phase:
 
 def run_rss(renders: int, scale: float) -> dict[str, Any]:
     """One worker, many renders (cycling the samples, sparse, cold frame cache): RSS after each."""
-    from render_runner.render_pool import RenderPool, RenderSettings
-
     payloads = load_payloads([p.stem for p in sorted((REMOTION_DIR / "samples").glob("*.json"))])
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-rss-") as tmp:

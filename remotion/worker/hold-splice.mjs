@@ -34,13 +34,18 @@ const NAL_AUD = 9;
 const NAL_SPS = 7;
 const NAL_PPS = 8;
 
-/** The x264 output options shared by the captured-frame encode and the template (same SPS/PPS). */
-export const spliceEncoderArgs = ({fps, x264Preset, crf}) => [
-  '-r', String(fps), // the encoder's time base, written into the SPS: must be the same in both encodes
+/** Every sparse encode's x264 options: H.264 yuv420p, tagged BT.709 limited range. */
+export const x264Args = ({x264Preset, crf}) => [
   // one encoder thread: the runner keeps one render per core busy, threads would only add overhead
   '-c:v', 'libx264', '-threads', '1',
   '-colorspace:v', 'bt709', '-color_primaries:v', 'bt709', '-color_trc:v', 'bt709', '-color_range', 'tv',
   '-pix_fmt', 'yuv420p', '-preset', x264Preset, '-crf', String(crf),
+];
+
+/** The x264 output options shared by the captured-frame encode and the template (same SPS/PPS). */
+export const spliceEncoderArgs = ({fps, x264Preset, crf}) => [
+  '-r', String(fps), // the encoder's time base, written into the SPS: must be the same in both encodes
+  ...x264Args({x264Preset, crf}),
   '-bf', '0', '-g', String(HOLD_TEMPLATE_FRAMES), '-x264-params', 'aud=1:scenecut=0',
 ];
 

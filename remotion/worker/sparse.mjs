@@ -33,7 +33,7 @@ import {createRequire} from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
-import {forcedKeyframes, holdTemplate, muxSpliced, runFfmpeg, spliceEncoderArgs, spliceHolds} from './hold-splice.mjs';
+import {forcedKeyframes, holdTemplate, muxSpliced, runFfmpeg, spliceEncoderArgs, spliceHolds, x264Args} from './hold-splice.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -246,21 +246,27 @@ export const concatList = (segments, fps) => {
 
 const BT709 = 'zscale=matrix=709:range=limited:primariesin=709:primaries=709:transferin=709:transfer=709';
 
+/** Hard-link files, in order, as dir/000000.jpeg...; ffmpeg's image-demuxer input for them at fps. */
+const sequenceInput = (dir, files, fps) => {
+  mkdirSync(dir);
+  files.forEach((file, i) => linkOrCopy(file, path.join(dir, frameName(i))));
+  return ['-framerate', String(fps), '-i', path.join(dir, '%06d.jpeg')];
+};
+
+const notSpliced = (reason) => console.error(`sparse: holds encoded, not spliced: ${reason}`);
+
 /**
  * The preferred encode (system ffmpeg): only the captured frames go through x264, every hold is
  * spliced in as H.264 skip frames (worker/hold-splice.mjs). Returns false (nothing written) when the
  * splice checks fail; the caller then encodes the ordinary way.
  */
 const encodeSpliced = async ({bin, segments, work, output, fps, width, height, x264Preset, crf}) => {
-  const seqDir = path.join(work, 'captured-sequence');
-  mkdirSync(seqDir);
-  let n = 0;
-  for (const {files} of segments) for (const file of files) linkOrCopy(file, path.join(seqDir, frameName(n++)));
+  const captured = segments.flatMap((s) => s.files);
   const keyframes = forcedKeyframes(segments.map((s) => s.files.length));
   const encoded = path.join(work, 'captured.h264');
   await runFfmpeg(bin, [
-    '-hide_banner', '-loglevel', 'error', '-y', '-framerate', String(fps), '-i', path.join(seqDir, '%06d.jpeg'),
-    '-vf', BT709, '-frames:v', String(n),
+    '-hide_banner', '-loglevel', 'error', '-y', ...sequenceInput(path.join(work, 'captured-sequence'), captured, fps),
+    '-vf', BT709, '-frames:v', String(captured.length),
     '-force_key_frames', `expr:${keyframes.map((k) => `eq(n,${k})`).join('+')}`, '-forced-idr', '1',
     ...spliceEncoderArgs({fps, x264Preset, crf}), '-f', 'h264', encoded,
   ], work);
@@ -268,7 +274,7 @@ const encodeSpliced = async ({bin, segments, work, output, fps, width, height, x
     encoded: readFileSync(encoded),
     scenes: segments.map((s) => ({captured: s.files.length, holdFrames: s.holdFrames})),
     bin, width, height, fps, filter: BT709, x264Preset, crf,
-    why: (reason) => console.error(`sparse: holds encoded, not spliced: ${reason}`),
+    why: notSpliced,
   });
   if (!stream) return false;
   await muxSpliced({bin, stream, work, output, fps});
@@ -295,7 +301,7 @@ export const encodeVideo = async ({
     if (splice && method === 'concat' && width && height && 90000 % fps === 0) {
       // an ffmpeg without -forced-idr or the setts filter fails here: encode the ordinary way then
       const spliced = await encodeSpliced({bin, segments, work, output: tmp, fps, width, height, x264Preset, crf}).catch((error) => {
-        console.error(`sparse: holds encoded, not spliced: ${String(error?.message ?? error).split('\n')[0]}`);
+        notSpliced(String(error?.message ?? error).split('\n')[0]);
         return false;
       });
       if (spliced) {
@@ -311,23 +317,14 @@ export const encodeVideo = async ({
       input = ['-f', 'concat', '-safe', '0', '-i', listFile];
       filter = `${BT709},fps=${fps}:round=near`;
     } else {
-      const seqDir = path.join(work, 'sequence');
-      mkdirSync(seqDir);
-      let n = 0;
-      for (const {files, holdFrames} of segments) {
-        files.forEach((file, i) => {
-          for (let k = 0; k < (i === files.length - 1 ? holdFrames : 1); k++) linkOrCopy(file, path.join(seqDir, `${String(n++).padStart(6, '0')}.jpeg`));
-        });
-      }
-      input = ['-framerate', String(fps), '-i', path.join(seqDir, '%06d.jpeg')];
+      // one entry per output frame: the settled frame repeated for its whole hold
+      const everyFrame = segments.flatMap(({files, holdFrames}) => [...files, ...Array(holdFrames - 1).fill(files[files.length - 1])]);
+      input = sequenceInput(path.join(work, 'sequence'), everyFrame, fps);
     }
     const args = [
       '-hide_banner', '-loglevel', 'error', '-y', ...input,
       '-vf', filter, '-fps_mode', 'cfr', '-r', String(fps), '-frames:v', String(durationInFrames),
-      // one encoder thread: the runner keeps one render per core busy, threads would only add overhead
-      '-c:v', 'libx264', '-threads', '1',
-      '-colorspace:v', 'bt709', '-color_primaries:v', 'bt709', '-color_trc:v', 'bt709', '-color_range', 'tv',
-      '-pix_fmt', 'yuv420p', '-preset', x264Preset, '-crf', String(crf),
+      ...x264Args({x264Preset, crf}),
       '-video_track_timescale', '90000', '-movflags', '+faststart', '-an', '-f', 'mp4', tmp,
     ];
     await runFfmpeg(bin, args, method === 'sequence' ? path.dirname(bin) : work);
