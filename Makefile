@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONCURRENCY ?= 2
 
-.PHONY: setup demo test python-deps node-deps browser profiles warehouse docs clean bench-warehouse bench-render
+.PHONY: lint lint-python lint-ts lint-sql node-test setup demo test python-deps node-deps browser profiles warehouse docs clean bench-warehouse bench-render
 
 setup: python-deps node-deps browser profiles.yml
 
@@ -41,8 +41,25 @@ demo: setup
 	@echo "Videos are in $$(pwd)/out"
 
 # Same set-up, then the whole test suite (CI runs exactly this through .ci/run)
-test: setup
+test: setup lint node-test
 	$(BIN)/python -m pytest
+
+# Linters (run by `make test`, so by CI): one target per language
+lint: lint-python lint-ts lint-sql
+
+lint-python: python-deps
+	$(BIN)/ruff check render_runner tests bench
+
+lint-ts: node-deps
+	cd remotion && npx tsc --noEmit
+
+lint-sql: python-deps
+	@echo "lint-sql: sqlfluff (issue 11 helper fills this in)"
+
+# Node unit tests (node --test) of the render worker
+node-test: node-deps
+	@echo "node-test: (issue 10 helper fills this in)"
+
 
 docs: setup
 	$(BIN)/dbt docs generate
