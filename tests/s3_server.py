@@ -109,6 +109,8 @@ class SeaweedS3:
     startup_timeout_s: float = 30.0
     ports: WeedPorts = field(default_factory=WeedPorts.allocate)
     host: str = "127.0.0.1"
+    # how to start it elsewhere, e.g. on a test host: ["ip", "netns", "exec", NAME] (tests/netns.py)
+    command_prefix: list[str] = field(default_factory=list)
     _process: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
     last_start_seconds: float | None = field(default=None, init=False)
 
@@ -221,6 +223,7 @@ class SeaweedS3:
 
     def _command(self) -> list[str]:
         return [
+            *self.command_prefix,
             str(find_weed()),
             "-logtostderr",  # one log, in weed.log, instead of files under /tmp
             "mini",
