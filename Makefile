@@ -52,13 +52,14 @@ lint-python: python-deps
 
 lint-ts: node-deps
 	cd remotion && npx tsc --noEmit
+	cd remotion && npm run -s lint
 
 lint-sql: python-deps
 	@echo "lint-sql: sqlfluff (issue 11 helper fills this in)"
 
-# Node unit tests (node --test) of the render worker
+# Node unit tests (node --test) of the render worker: remotion/worker/**/*.test.mjs
 node-test: node-deps
-	@echo "node-test: (issue 10 helper fills this in)"
+	cd remotion && npm test
 
 
 docs: setup

@@ -267,14 +267,14 @@ HOLD_TEMPLATES = Path(tempfile.gettempdir()) / f"bench-hold-templates-{os.getpid
 
 
 def prepare_hold_template() -> float:
-    """Make the default settings' hold template (remotion/worker/hold-splice.mjs) in a fresh folder
+    """Make the default settings' hold clip (remotion/worker/encode/holds.mjs) in a fresh folder
     before the clock starts, like the bundle: a whole run makes it once per machine. Returns its
     CPU-seconds, which the report prints beside the per-video figures."""
     shutil.rmtree(HOLD_TEMPLATES, ignore_errors=True)
-    env = {**os.environ, "RECAP_HOLD_TEMPLATE_DIR": str(HOLD_TEMPLATES)}
+    env = {**os.environ, "RECAP_HOLD_CLIP_DIR": str(HOLD_TEMPLATES)}
     defaults = RenderSettings()
-    args = ["--hold-template", "1080x1920", "30", defaults.x264_preset, str(defaults.crf)]  # the Recap at scale 1
-    _, cpu, _, _ = measured([node_binary(), "worker/sparse.mjs", *args], cwd=REMOTION_DIR, env=env)
+    args = ["1080x1920", "30", defaults.x264_preset, str(defaults.crf)]  # the Recap at scale 1
+    _, cpu, _, _ = measured([node_binary(), "worker/bin/hold-clip.mjs", *args], cwd=REMOTION_DIR, env=env)
     print(f"hold template (once per machine, before the clock): {cpu:.1f} CPU-s", flush=True)
     return cpu
 
@@ -288,8 +288,8 @@ def run_runner(name: str, payloads: list[dict[str, Any]], work: Path, extra: lis
         **warehouse.env,
         "RECAP_KEY_SECRET": "bench-secret",
         "RECAP_FRAME_CACHE_DIR": str(cache or tmp / "frame-cache"),  # cold unless a shared cache is given
-        # the hold template (worker/hold-splice.mjs): made once per machine, before the clock (main)
-        "RECAP_HOLD_TEMPLATE_DIR": str(HOLD_TEMPLATES),
+        # the hold clip (worker/encode/holds.mjs): made once per machine, before the clock (main)
+        "RECAP_HOLD_CLIP_DIR": str(HOLD_TEMPLATES),
         "COLUMNS": "200",
     }
     env.update(a.split("=", 1) for a in extra if "=" in a and not a.startswith("-"))

@@ -1,11 +1,13 @@
 // CLI and Studio settings. Only the browser is set here (Remotion cannot download its own
 // offline); every render setting stays at Remotion's defaults so the naive CLI baseline of
-// bench/ is Remotion's own. Same choice as scripts/ensure-browser.sh and the runner.
+// bench/ is Remotion's own. The browser comes from the one list, scripts/browser-candidates.txt.
 import {Config} from '@remotion/cli/config';
-import fs from 'node:fs';
+import path from 'node:path';
+import {findBrowser} from './worker/browser.mjs';
 
-const candidates = [process.env.RECAP_BROWSER_EXECUTABLE, '/usr/lib/chromium/chromium', '/usr/bin/chromium', '/usr/bin/google-chrome'];
-const browser = candidates.find((path): path is string => Boolean(path) && fs.existsSync(path as string));
+// Remotion bundles this file and runs it from the project folder (remotion/), so the list's path
+// is given from there.
+const browser = findBrowser(path.resolve('..', 'scripts', 'browser-candidates.txt'));
 if (browser) {
 	Config.setBrowserExecutable(browser);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Make sure a headless Chromium is available for Remotion. Order of choice (same as the runner's):
+# Make sure a headless Chromium is available for Remotion. Order of choice (same as the runner's
+# and the render worker's):
 #   1. $RECAP_BROWSER_EXECUTABLE if set
-#   2. a system Chromium / Chrome
+#   2. the first executable path of scripts/browser-candidates.txt (the one list)
 #   3. on Debian/Ubuntu as root: install the `chromium` package (+ emoji and CJK fonts)
 #   4. otherwise Remotion's own ensureBrowser() download at render time (needs internet)
 set -euo pipefail
@@ -13,11 +14,18 @@ if [[ -n "${RECAP_BROWSER_EXECUTABLE:-}" ]]; then
   echo "browser: $RECAP_BROWSER_EXECUTABLE (RECAP_BROWSER_EXECUTABLE)"; exit 0
 fi
 
+# The candidates: one path per line; blank lines and `#` comment lines skipped.
+mapfile -t candidates < <(sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' -e '/^#/d' -e '/^$/d' "$(dirname "$0")/browser-candidates.txt")
+first_browser() {
+  local candidate
+  for candidate in "${candidates[@]}"; do
+    if [[ -x "$candidate" ]]; then echo "$candidate"; return 0; fi
+  done
+  return 1
+}
+
 packages=()
-for candidate in /usr/lib/chromium/chromium /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome; do
-  if [[ -x "$candidate" ]]; then found="$candidate"; break; fi
-done
-[[ -n "${found:-}" ]] || packages+=(chromium)
+first_browser >/dev/null || packages+=(chromium)
 command -v ffprobe >/dev/null || packages+=(ffmpeg)
 have_fonts || packages+=(fonts-noto-color-emoji fonts-noto-cjk fontconfig)
 
@@ -31,7 +39,5 @@ if (( ${#packages[@]} )); then
     echo "note: could not install ${packages[*]} (not root or no apt-get); Remotion will try to download its own browser" >&2
   fi
 fi
-for candidate in /usr/lib/chromium/chromium /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome; do
-  if [[ -x "$candidate" ]]; then echo "browser: $candidate"; exit 0; fi
-done
+if found=$(first_browser); then echo "browser: $found"; exit 0; fi
 echo "browser: none found; Remotion's ensureBrowser() will download Chrome Headless Shell at render time"

@@ -1,7 +1,7 @@
-"""Holds spliced in as H.264 skip frames (remotion/worker/hold-splice.mjs), on tiny real encodes.
+"""Holds spliced in as H.264 skip frames (remotion/worker/encode/holds.mjs), on tiny real encodes.
 
 The sparse encoder puts only captured frames through x264 and appends, after each scene's settled
-keyframe, skip frames taken from a template. These tests encode small synthetic scenes with the
+keyframe, skip frames taken from a hold clip. These tests encode small synthetic scenes with the
 real ffmpeg and check, frame by frame, what a decoder shows; and that the splice refuses streams it
 cannot splice safely (the caller then encodes the ordinary way).
 """
@@ -47,19 +47,19 @@ def scenes(tmp_path: Path) -> list[dict[str, object]]:
 
 
 def encode(tmp_path: Path, scenes: list[dict[str, object]], name: str, splice: bool, ffmpeg: str = FFMPEG) -> Path:
-    """encodeVideo (sparse.mjs) of the scenes; asserts whether the holds were spliced."""
+    """encodeVideo (worker/encode/encode.mjs) of the scenes; asserts whether the holds were spliced."""
     work = tmp_path / f"work-{name}"
     work.mkdir()
     video = tmp_path / f"{name}.mp4"
     frames = sum(len(s["files"]) - 1 + s["holdFrames"] for s in scenes)  # type: ignore[arg-type, operator]
     script = f"""
-import {{encodeVideo}} from './worker/sparse.mjs';
+import {{encodeVideo}} from './worker/encode/encode.mjs';
 const result = await encodeVideo({{segments: {json.dumps(scenes)}, work: {json.dumps(str(work))}, output: {json.dumps(str(video))},
   fps: 30, durationInFrames: {frames}, width: {SIZE[0]}, height: {SIZE[1]}, x264Preset: 'veryfast', crf: 20,
   splice: {json.dumps(splice)}}});
 console.log(JSON.stringify(result));
 """
-    env = {"PATH": f"{Path(FFMPEG).parent}:/usr/bin:/bin", "RECAP_FFMPEG": ffmpeg, "RECAP_HOLD_TEMPLATE_DIR": str(tmp_path / "templates"), "HOME": str(tmp_path)}
+    env = {"PATH": f"{Path(FFMPEG).parent}:/usr/bin:/bin", "RECAP_FFMPEG": ffmpeg, "RECAP_HOLD_CLIP_DIR": str(tmp_path / "hold-clips"), "HOME": str(tmp_path)}
     out = node(script, env)
     assert json.loads(out.strip().splitlines()[-1]) == {"holdsSpliced": splice and ffmpeg == FFMPEG}
     return video
@@ -111,7 +111,8 @@ def test_a_stream_without_scene_keyframes_is_not_spliced(tmp_path: Path, scenes:
     for i, f in enumerate(files):
         shutil.copy(f, tmp_path / "seq" / f"{i:06d}.jpeg")
     script = f"""
-import {{spliceEncoderArgs, spliceHolds, runFfmpeg}} from './worker/hold-splice.mjs';
+import {{runFfmpeg}} from './worker/encode/ffmpeg.mjs';
+import {{spliceEncoderArgs, spliceHolds}} from './worker/encode/holds.mjs';
 import {{readFileSync}} from 'node:fs';
 const out = {json.dumps(str(tmp_path / 'plain.h264'))};
 await runFfmpeg('{FFMPEG}', ['-hide_banner', '-loglevel', 'error', '-y', '-framerate', '30', '-i', {json.dumps(str(tmp_path / 'seq' / '%06d.jpeg'))},
@@ -122,8 +123,8 @@ const stream = await spliceHolds({{encoded: readFileSync(out), scenes: {json.dum
   why: (r) => {{ reason = r; }}}});
 console.log(JSON.stringify({{spliced: stream !== null, reason}}));
 """
-    result = json.loads(node(script, {"PATH": "/usr/bin:/bin", "RECAP_HOLD_TEMPLATE_DIR": str(tmp_path / "templates"), "HOME": str(tmp_path)}).strip().splitlines()[-1])
-    assert result == {"spliced": False, "reason": "a scene keyframe is not an IDR with the template parameter sets"}
+    result = json.loads(node(script, {"PATH": "/usr/bin:/bin", "RECAP_HOLD_CLIP_DIR": str(tmp_path / "hold-clips"), "HOME": str(tmp_path)}).strip().splitlines()[-1])
+    assert result == {"spliced": False, "reason": "a scene keyframe is not an IDR with the hold clip parameter sets"}
 
 
 def test_an_ffmpeg_that_cannot_splice_still_gives_every_frame(tmp_path: Path, scenes: list[dict[str, object]]) -> None:

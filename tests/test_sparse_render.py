@@ -81,10 +81,10 @@ def sparse_video(pool: RenderPool, payload: dict[str, Any], tmp_path_factory: py
     video = tmp_path_factory.mktemp("sparse") / "sparse.mp4"
     result = pool.render("sparse", payload, video, None, RenderSettings(mode="sparse", **HALF))
     assert result.duration_in_frames > 0
-    # only the moving frames were captured and encoded; the holds were spliced in (hold-splice.mjs),
+    # only the moving frames were captured and encoded; the holds were spliced in (encode/holds.mjs),
     # so the per-frame comparisons below check the spliced holds
     assert result.sparse is not None and result.sparse["holdsSpliced"] is True
-    assert result.sparse["capturedFrames"] == 221  # sum over scenes of settle + 1 (src/timing.ts)
+    assert result.sparse["capturedFrames"] == 221  # sum over scenes of settle + 1 (src/scenes/*/scene.ts)
     return video
 
 

@@ -1,5 +1,5 @@
 """The compositions rendered for real: Remotion's bundler and renderer with Chromium
-(/usr/lib/chromium/chromium, or $REMOTION_BROWSER), through remotion/scripts/render-samples.mjs.
+(/usr/lib/chromium/chromium, or $REMOTION_BROWSER), through remotion/worker/bin/render-samples.mjs.
 The bundle is built once for this module."""
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ FFPROBE_CANDIDATES = [
 
 
 def run_node(script: str, *args: str, timeout: int = 900) -> list[dict[str, Any]]:
-    """Run a script under remotion/scripts and return its JSON lines."""
+    """Run a script under remotion/worker/bin and return its JSON lines."""
     assert (REMOTION_DIR / "node_modules").is_dir(), "remotion/node_modules missing: run `make setup`"
     proc = subprocess.run(
-        ["node", f"scripts/{script}", *args],
+        ["node", f"worker/bin/{script}", *args],
         cwd=REMOTION_DIR,
         capture_output=True,
         text=True,
@@ -64,7 +64,7 @@ def probe(path: Path) -> dict[str, Any]:
 
 def timeline_of(sample: Path) -> dict[str, Any]:
     proc = subprocess.run(
-        ["node", "scripts/payload-tool.mjs", "timeline", str(sample)],
+        ["node", "worker/bin/payload-tool.mjs", "timeline", str(sample)],
         cwd=REMOTION_DIR,
         capture_output=True,
         text=True,

@@ -1,7 +1,7 @@
 """The video's payload contract on the JS side: the zod schema (remotion/src/payload/schema.ts)
 against the shared JSON Schema, its error messages, the translated plan and the timeline.
 
-Runs the TypeScript through remotion/scripts/payload-tool.mjs (esbuild bundle of src/lib.ts), so
+Runs the TypeScript through remotion/worker/bin/payload-tool.mjs (esbuild bundle of src/lib.ts), so
 what is tested is the code the compositions use.
 """
 
@@ -25,10 +25,10 @@ FPS = 30
 
 
 def payload_tool(*args: str, stdin: str | None = None) -> Any:
-    """Run remotion/scripts/payload-tool.mjs and parse its JSON output."""
+    """Run remotion/worker/bin/payload-tool.mjs and parse its JSON output."""
     assert (REMOTION_DIR / "node_modules").is_dir(), "remotion/node_modules missing: run `make setup`"
     proc = subprocess.run(
-        ["node", "scripts/payload-tool.mjs", *args],
+        ["node", "worker/bin/payload-tool.mjs", *args],
         cwd=REMOTION_DIR,
         input=stdin,
         capture_output=True,
@@ -217,7 +217,7 @@ def plain(text: str) -> str:
 
 
 def plan_of(payload: dict[str, Any]) -> dict[str, Any]:
-    return payload_tool("plan", "-", stdin=json.dumps(payload))
+    return payload_tool("storyboard", "-", stdin=json.dumps(payload))
 
 
 def scene(plan: dict[str, Any], name: str) -> dict[str, Any]:

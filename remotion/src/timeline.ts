@@ -1,8 +1,8 @@
 /**
  * getTimeline(payload): where each scene sits in the Recap video and which frames are holds.
  *
- * Pure TypeScript, no React: the render worker can load it in Node via
- * `node scripts/build-lib.mjs OUT.mjs` (esbuild bundle of src/lib.ts) and `import(OUT.mjs)`.
+ * Pure TypeScript, no React: the render worker loads it in Node through the lib build
+ * (worker/lib.mjs: an esbuild bundle of src/lib.ts, made with the Remotion bundle).
  *
  * For every scene:
  *   from, durationInFrames  - absolute placement in the Recap composition (frames at 30 fps)
@@ -13,9 +13,9 @@
  *                             any users) whose scenes have equal cacheKeys have identical frames
  *                             for that scene (e.g. the outro of every French user of 2026)
  */
-import {buildPlan, type PlannedScene, type RecapPlan} from './plan';
 import type {RecapPayload} from './payload/schema';
-import {FPS, HEIGHT, SCENE_TIMING, WIDTH, type SceneName} from './timing';
+import {buildStoryboard, sceneTimingOf, type SceneName, type StoryScene, type Storyboard} from './storyboard';
+import {FPS, HEIGHT, WIDTH} from './timing';
 
 export interface TimelineScene {
 	readonly name: SceneName;
@@ -47,13 +47,13 @@ export const stableStringify = (value: unknown): string => {
 	return JSON.stringify(value);
 };
 
-export const sceneCacheKey = (scene: PlannedScene): string =>
-	stableStringify({scene: scene.name, duration: SCENE_TIMING[scene.name].duration, props: scene.props});
+export const sceneCacheKey = (scene: StoryScene): string =>
+	stableStringify({scene: scene.name, duration: sceneTimingOf(scene.name).duration, props: scene.props});
 
-export const timelineFromPlan = (plan: RecapPlan): Timeline => {
+export const timelineOf = (storyboard: Storyboard): Timeline => {
 	let from = 0;
-	const scenes = plan.scenes.map((scene): TimelineScene => {
-		const {duration, settle} = SCENE_TIMING[scene.name];
+	const scenes = storyboard.scenes.map((scene): TimelineScene => {
+		const {duration, settle} = sceneTimingOf(scene.name);
 		const entry = {name: scene.name, from, durationInFrames: duration, settledAt: from + settle, cacheKey: sceneCacheKey(scene)};
 		from += duration;
 		return entry;
@@ -62,4 +62,4 @@ export const timelineFromPlan = (plan: RecapPlan): Timeline => {
 };
 
 /** The payload must already be valid (see parsePayload). */
-export const getTimeline = (payload: RecapPayload): Timeline => timelineFromPlan(buildPlan(payload));
+export const getTimeline = (payload: RecapPayload): Timeline => timelineOf(buildStoryboard(payload));

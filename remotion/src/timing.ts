@@ -1,15 +1,18 @@
 /**
- * Durations and settle points of every scene, in frames at FPS. The one place that says how long
- * each scene lasts and from which local frame its picture no longer changes ("settle"): the scene
- * components time their animations against these numbers and never animate after `settle`.
- * tests/test_video_render.py renders the settle frame and the last frame of each scene and checks
- * they are identical, so a held range can be rendered once and repeated.
+ * The video's clock and how a scene's timing is derived from its animations.
+ *
+ * Every scene declares its animations once, as a schedule of `anim(start, duration)` in design
+ * frames (its `scene.ts`); its component animates with exactly those objects (components/anim.ts
+ * takes an Anim, not loose numbers), and `sceneTiming` derives from the same schedule the local
+ * video frame from which the scene's picture no longer changes ("settle"). The sparse renderer
+ * captures a scene up to its settle frame and holds that frame to the end of the scene, so the two
+ * cannot drift apart. tests/test_video_render.py renders the settle frame and the last frame of each
+ * scene and checks they are identical.
+ * No React here: Node loads this through the lib build (worker/lib.mjs).
  */
 export const FPS = 30;
 export const WIDTH = 1080;
 export const HEIGHT = 1920;
-
-export type SceneName = 'intro' | 'total' | 'lucid' | 'streak' | 'persons' | 'places' | 'emotions' | 'outro';
 
 /**
  * Scene animations (entrances, count-ups, bars) are written in "design frames" and play
@@ -20,35 +23,44 @@ export type SceneName = 'intro' | 'total' | 'lucid' | 'streak' | 'persons' | 'pl
  */
 export const ANIMATION_SPEED = 2;
 
-/** Last design frame on which each scene's animations move (the sum of their start + duration). */
-const DESIGN_SETTLE: Readonly<Record<SceneName, number>> = {
-	intro: 44, // the tail line: rise(26, 18)
-	total: 72, // the top-percent badge: popIn(54, 18)
-	lucid: 48, // the nightmares caption: rise(20 + 10, 18)
-	streak: 50, // the month dots popIn(30, 20) and the month caption rise(32, 18)
-	persons: 56, // TopList: the third bar, enter(14 + 2 * 8 + 4, 22)
-	places: 56,
-	emotions: 56,
-	outro: 44, // the tagline: rise(26, 18)
-};
-
-const DURATION: Readonly<Record<SceneName, number>> = {
-	intro: 120,
-	total: 150,
-	lucid: 120,
-	streak: 120,
-	persons: 120,
-	places: 120,
-	emotions: 120,
-	outro: 120,
-};
-
-/** Frames of the colour reveal that opens every scene except the intro (video frames, not design). */
+/** Frames of the colour reveal that opens a scene (components/Scene.tsx; video frames, not design). */
 export const REVEAL_FRAMES = 14;
 
-export const SCENE_TIMING: Readonly<Record<SceneName, {readonly duration: number; readonly settle: number}>> = Object.fromEntries(
-	(Object.keys(DURATION) as SceneName[]).map((name) => [
-		name,
-		{duration: DURATION[name], settle: Math.max(REVEAL_FRAMES, Math.ceil(DESIGN_SETTLE[name] / ANIMATION_SPEED))},
-	]),
-) as Record<SceneName, {readonly duration: number; readonly settle: number}>;
+/** One animation: it moves on design frames [start, start + duration] and is still after. */
+export interface Anim {
+	readonly start: number;
+	readonly duration: number;
+}
+
+export const anim = (start: number, duration: number): Anim => ({start, duration});
+
+/** A scene's animations: an Anim, or lists and records of them (nested as the component needs). */
+export type Schedule = Anim | readonly Schedule[] | {readonly [part: string]: Schedule};
+
+const isAnim = (value: Schedule): value is Anim =>
+	typeof (value as Anim).start === 'number' && typeof (value as Anim).duration === 'number';
+
+/** The last design frame on which anything in the schedule moves. */
+export const scheduleEnd = (schedule: Schedule): number => {
+	if (isAnim(schedule)) {
+		return schedule.start + schedule.duration;
+	}
+	const parts: readonly Schedule[] = Array.isArray(schedule) ? schedule : Object.values(schedule);
+	return Math.max(0, ...parts.map(scheduleEnd));
+};
+
+export interface SceneTiming {
+	/** Length of the scene in video frames. */
+	readonly duration: number;
+	/** Local video frame from which the picture no longer changes (every later frame equals it). */
+	readonly settle: number;
+	/** Whether the scene opens with the colour reveal (REVEAL_FRAMES). */
+	readonly reveal: boolean;
+}
+
+/** A scene's timing: its length, and its settle frame derived from its animation schedule. */
+export const sceneTiming = ({duration, reveal = true}: {readonly duration: number; readonly reveal?: boolean}, schedule: Schedule): SceneTiming => ({
+	duration,
+	settle: Math.max(reveal ? REVEAL_FRAMES : 0, Math.ceil(scheduleEnd(schedule) / ANIMATION_SPEED)),
+	reveal,
+});

@@ -12,7 +12,11 @@ type Props = FitOptions & {
  * ellipsis. dir="auto" so right-to-left names lay out correctly. Must render after fonts load.
  */
 export const FitText: React.FC<Props> = ({text, style, ...fit}) => {
-	const size = useMemo(() => fitFontSize(text, fit), [text, fit.maxWidth, fit.max, fit.min, fit.weight, fit.family, fit.italic, fit.letterSpacing, fit.lines]);
+	const {maxWidth, max, min, weight, family, italic, letterSpacing, lines: wanted} = fit;
+	const size = useMemo(
+		() => fitFontSize(text, {maxWidth, max, min, weight, family, italic, letterSpacing, lines: wanted}),
+		[text, maxWidth, max, min, weight, family, italic, letterSpacing, wanted],
+	);
 	const lines = effectiveLines(text, fit.lines);
 	const clamp: React.CSSProperties =
 		lines === 1

@@ -1,4 +1,4 @@
-/** Every string inside a plan object (for loading exactly the font subsets the video needs). */
+/** Every string inside props (storyboard scenes, poster): to load exactly the font subsets the video needs. */
 export const allTexts = (value: unknown): string[] => {
 	if (typeof value === 'string') {
 		return [value];

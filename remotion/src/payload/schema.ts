@@ -3,10 +3,10 @@
  *
  * Written by hand to mirror schemas/recap_payload.schema.json (the contract shared with dbt and
  * the Python runner). tests/test_video_schema.py converts this schema with `z.toJSONSchema()`
- * (scripts/payload-tool.mjs json-schema) and compares it structurally with the JSON Schema, so a
+ * (worker/bin/payload-tool.mjs json-schema) and compares it structurally with the JSON Schema, so a
  * change on either side that is not made on the other fails the tests.
  *
- * No React here: Node imports this module through scripts/build-lib.mjs.
+ * No React here: Node imports this module through the lib build (worker/lib.mjs).
  */
 import {z} from 'zod';
 

@@ -4,21 +4,21 @@ import {FitText} from '../../components/FitText';
 import {popIn, rise, useSceneFrame} from '../../components/anim';
 import {Scene, Signature} from '../../components/Scene';
 import {Moon, Stars} from '../../components/Sky';
-import type {IntroProps} from '../../plan';
 import {CONTENT_WIDTH, MARGIN, SANS, SERIF, THEMES} from '../../theme';
+import {intro, motion, type IntroProps} from './scene';
 
 const theme = THEMES.intro;
 
-/** "Hey Ana, this was your 2026 in dreams" (settles at SCENE_TIMING.intro.settle). */
+/** "Hey Ana, this was your 2026 in dreams". */
 export const Intro: React.FC<IntroProps> = ({greeting, name, nameIsFallback, lead, year, tail, appName}) => {
 	const frame = useSceneFrame();
 	return (
-		<Scene bg={theme.bg} color={theme.fg} reveal={false}>
+		<Scene bg={theme.bg} color={theme.fg} reveal={intro.timing.reveal}>
 			<Stars />
-			<Moon size={230} color={theme.accent} shadow={theme.bg} style={{top: 190, right: 110, ...rise(frame, 0, 30, 80)}} />
+			<Moon size={230} color={theme.accent} shadow={theme.bg} style={{top: 190, right: 110, ...rise(frame, motion.moon, 80)}} />
 			<AbsoluteFill style={{padding: `0 ${MARGIN}px`, justifyContent: 'center'}}>
-				<div style={{fontSize: 64, fontWeight: 500, opacity: 0.85, ...rise(frame, 4)}}>{greeting}</div>
-				<div style={rise(frame, 8)}>
+				<div style={{fontSize: 64, fontWeight: 500, opacity: 0.85, ...rise(frame, motion.greeting)}}>{greeting}</div>
+				<div style={rise(frame, motion.name)}>
 					<FitText
 						text={name}
 						maxWidth={CONTENT_WIDTH}
@@ -31,7 +31,7 @@ export const Intro: React.FC<IntroProps> = ({greeting, name, nameIsFallback, lea
 						style={{lineHeight: 1.05, color: nameIsFallback ? theme.accent : theme.fg}}
 					/>
 				</div>
-				<div style={{fontSize: 64, fontWeight: 500, marginTop: 36, opacity: 0.85, ...rise(frame, 14)}}>{lead}</div>
+				<div style={{fontSize: 64, fontWeight: 500, marginTop: 36, opacity: 0.85, ...rise(frame, motion.lead)}}>{lead}</div>
 				<div
 					style={{
 						fontSize: 340,
@@ -41,12 +41,12 @@ export const Intro: React.FC<IntroProps> = ({greeting, name, nameIsFallback, lea
 						color: theme.accent,
 						transformOrigin: 'left center',
 						marginLeft: -12,
-						...popIn(frame, 18, 20),
+						...popIn(frame, motion.year),
 					}}
 				>
 					{year}
 				</div>
-				<div style={{fontFamily: SERIF, fontStyle: 'italic', fontSize: 160, lineHeight: 1, ...rise(frame, 26)}}>{tail}</div>
+				<div style={{fontFamily: SERIF, fontStyle: 'italic', fontSize: 160, lineHeight: 1, ...rise(frame, motion.tail)}}>{tail}</div>
 			</AbsoluteFill>
 			<Signature text={appName} color={theme.fg} />
 		</Scene>

@@ -1,6 +1,6 @@
 import React from 'react';
-import {TopList} from '../../components/TopList';
-import type {TopListProps} from '../../plan';
+import {TopList} from '../top-list/TopList';
+import type {TopListProps} from '../top-list/scene';
 import {INK, THEMES} from '../../theme';
 
 /** The people who appeared most in the year's dreams. */

@@ -7,8 +7,9 @@ import {Moon, Stars} from '../../components/Sky';
 import {allTexts} from '../../components/texts';
 import {useFontsReady} from '../../fonts';
 import type {RecapPayload} from '../../payload/schema';
-import {buildPlan, type PosterProps} from '../../plan';
+import {sceneInput} from '../scene';
 import {CONTENT_WIDTH, CREAM, INK, MARGIN, MOON, NIGHT, SANS, SERIF, THEMES} from '../../theme';
+import {posterProps, type PosterProps} from './props';
 
 const TILES = [
 	{bg: THEMES.lucid.bg, fg: INK},
@@ -97,7 +98,7 @@ const PosterCard: React.FC<PosterProps> = (p) => {
 
 /** The share card / thumbnail: one still summarising the year. */
 export const Poster: React.FC<RecapPayload> = (payload) => {
-	const plan = useMemo(() => buildPlan(payload), [payload]);
-	const ready = useFontsReady(useMemo(() => allTexts(plan.poster), [plan]));
-	return ready ? <PosterCard {...plan.poster} /> : null;
+	const poster = useMemo(() => posterProps(sceneInput(payload)), [payload]);
+	const ready = useFontsReady(useMemo(() => allTexts(poster), [poster]));
+	return ready ? <PosterCard {...poster} /> : null;
 };

@@ -2,8 +2,8 @@ import React from 'react';
 import {FitText} from '../../components/FitText';
 import {popIn, rise, useSceneFrame} from '../../components/anim';
 import {Eyebrow, Scene} from '../../components/Scene';
-import type {StreakProps} from '../../plan';
 import {CONTENT_WIDTH, MARGIN, SANS, SERIF, THEMES} from '../../theme';
+import {motion, type StreakProps} from './scene';
 
 const theme = THEMES.streak;
 const PILL = 62;
@@ -15,16 +15,16 @@ export const Streak: React.FC<StreakProps> = (p) => {
 		<Scene bg={theme.bg} color={theme.fg}>
 			<div style={{position: 'absolute', width: 760, height: 760, borderRadius: '50%', backgroundColor: theme.soft, right: -330, top: -250}} />
 			<div style={{position: 'absolute', left: MARGIN, right: MARGIN, top: 300}}>
-				<Eyebrow style={rise(frame, 8)}>{p.streakEyebrow}</Eyebrow>
-				<div style={{fontSize: 340, fontWeight: 900, lineHeight: 1, letterSpacing: '-0.04em', marginLeft: -10, transformOrigin: 'left bottom', ...popIn(frame, 10, 20)}}>
+				<Eyebrow style={rise(frame, motion.streakEyebrow)}>{p.streakEyebrow}</Eyebrow>
+				<div style={{fontSize: 340, fontWeight: 900, lineHeight: 1, letterSpacing: '-0.04em', marginLeft: -10, transformOrigin: 'left bottom', ...popIn(frame, motion.streakNumber)}}>
 					{p.streakText}
 				</div>
-				<div style={rise(frame, 16)}>
+				<div style={rise(frame, motion.streakUnit)}>
 					<FitText text={p.streakUnit} maxWidth={CONTENT_WIDTH} max={120} min={64} italic weight={400} family={SERIF} style={{lineHeight: 1}} />
 				</div>
-				<div style={{fontSize: 46, fontWeight: 700, marginTop: 16, ...rise(frame, 20)}}>{p.streakCaption}</div>
+				<div style={{fontSize: 46, fontWeight: 700, marginTop: 16, ...rise(frame, motion.streakCaption)}}>{p.streakCaption}</div>
 			</div>
-			<div style={{position: 'absolute', left: MARGIN, right: MARGIN, top: 1150, display: 'flex', justifyContent: 'space-between', ...rise(frame, 22)}}>
+			<div style={{position: 'absolute', left: MARGIN, right: MARGIN, top: 1150, display: 'flex', justifyContent: 'space-between', ...rise(frame, motion.monthStrip)}}>
 				{p.monthInitials.map((initial, i) => {
 					const on = i === p.monthIndex;
 					return (
@@ -43,7 +43,7 @@ export const Streak: React.FC<StreakProps> = (p) => {
 								color: on ? theme.accent : theme.fg,
 								border: on ? 'none' : `3px solid ${theme.fg}`,
 								opacity: on ? 1 : 0.35,
-								...(on ? popIn(frame, 30, 20, 0.2) : {}),
+								...(on ? popIn(frame, motion.monthDot, 0.2) : {}),
 							}}
 						>
 							{initial}
@@ -52,11 +52,11 @@ export const Streak: React.FC<StreakProps> = (p) => {
 				})}
 			</div>
 			<div style={{position: 'absolute', left: MARGIN, right: MARGIN, top: 1300}}>
-				<Eyebrow style={rise(frame, 24)}>{p.monthEyebrow}</Eyebrow>
-				<div style={rise(frame, 28)}>
+				<Eyebrow style={rise(frame, motion.monthEyebrow)}>{p.monthEyebrow}</Eyebrow>
+				<div style={rise(frame, motion.monthName)}>
 					<FitText text={p.monthName} maxWidth={CONTENT_WIDTH} max={200} min={90} weight={900} family={SANS} letterSpacing={-0.03} style={{lineHeight: 1.1}} />
 				</div>
-				<div style={{fontSize: 46, fontWeight: 700, ...rise(frame, 32)}}>{p.monthCaption}</div>
+				<div style={{fontSize: 46, fontWeight: 700, ...rise(frame, motion.monthCaption)}}>{p.monthCaption}</div>
 			</div>
 		</Scene>
 	);

@@ -4,19 +4,17 @@ import {FitText} from '../../components/FitText';
 import {enter, popIn, rise, useSceneFrame} from '../../components/anim';
 import {Eyebrow, Scene} from '../../components/Scene';
 import {fitFontSize} from '../../components/fit';
-import type {TotalProps} from '../../plan';
 import {CONTENT_WIDTH, INK, MARGIN, SANS, SERIF, THEMES} from '../../theme';
+import {motion, type TotalProps} from './scene';
 
 const theme = THEMES.total;
-const COUNT_FROM = 12;
-const COUNT_FRAMES = 40;
 
 /** The count-up of dreams, the comparison with the average and the top-percent badge. */
 export const Total: React.FC<TotalProps> = ({eyebrow, total, intl, totalText, unit, comparison, footnote, badge}) => {
 	const frame = useSceneFrame();
 	const numbers = useMemo(() => new Intl.NumberFormat(intl, {maximumFractionDigits: 0}), [intl]);
 	const size = useMemo(() => fitFontSize(totalText, {maxWidth: CONTENT_WIDTH, max: 420, min: 120, weight: 900, family: SANS, letterSpacing: -0.04}), [totalText]);
-	const t = enter(frame, COUNT_FROM, COUNT_FRAMES);
+	const t = enter(frame, motion.count);
 	const shown = t >= 1 ? totalText : numbers.format(Math.round(interpolate(t, [0, 1], [0, total])));
 	return (
 		<Scene bg={theme.bg} color={theme.fg}>
@@ -41,7 +39,7 @@ export const Total: React.FC<TotalProps> = ({eyebrow, total, intl, totalText, un
 						fontSize: 44,
 						fontWeight: 900,
 						lineHeight: 1.05,
-						...popIn(frame, 54, 18, 0.3),
+						...popIn(frame, motion.badge, 0.3),
 						rotate: '-12deg',
 					}}
 				>
@@ -49,7 +47,7 @@ export const Total: React.FC<TotalProps> = ({eyebrow, total, intl, totalText, un
 				</div>
 			) : null}
 			<AbsoluteFill style={{padding: `470px ${MARGIN}px 0`}}>
-				<Eyebrow style={{opacity: 0.85, ...rise(frame, 8)}}>{eyebrow}</Eyebrow>
+				<Eyebrow style={{opacity: 0.85, ...rise(frame, motion.eyebrow)}}>{eyebrow}</Eyebrow>
 				<div
 					style={{
 						fontSize: size,
@@ -61,19 +59,19 @@ export const Total: React.FC<TotalProps> = ({eyebrow, total, intl, totalText, un
 						marginTop: 20,
 						marginLeft: -10,
 						whiteSpace: 'nowrap',
-						...rise(frame, 10, 14, 40),
+						...rise(frame, motion.number, 40),
 					}}
 				>
 					{shown}
 				</div>
-				<div style={{fontFamily: SERIF, fontStyle: 'italic', fontSize: 150, lineHeight: 1, marginTop: -10, ...rise(frame, 20)}}>{unit}</div>
+				<div style={{fontFamily: SERIF, fontStyle: 'italic', fontSize: 150, lineHeight: 1, marginTop: -10, ...rise(frame, motion.unit)}}>{unit}</div>
 				<div
 					style={{
 						marginTop: 70,
 						backgroundColor: INK,
 						borderRadius: 48,
 						padding: '52px 56px',
-						...rise(frame, 44, 20, 80),
+						...rise(frame, motion.card, 80),
 					}}
 				>
 					<FitText text={comparison} maxWidth={CONTENT_WIDTH - 112} max={54} min={40} lines={3} weight={700} family={SANS} style={{lineHeight: 1.18}} />

@@ -1,16 +1,13 @@
 import React from 'react';
 import {AbsoluteFill} from 'remotion';
-import {FitText} from './FitText';
-import {enter, rise, useSceneFrame} from './anim';
-import {Eyebrow, Scene} from './Scene';
-import {Stars} from './Sky';
-import type {TopListProps} from '../plan';
-import {CONTENT_WIDTH, MARGIN, SANS, type SceneTheme} from '../theme';
+import {FitText} from '../../components/FitText';
+import {enter, rise, useSceneFrame} from '../../components/anim';
+import {Eyebrow, Scene} from '../../components/Scene';
+import {Stars} from '../../components/Sky';
+import {CONTENT_WIDTH, MARGIN, SANS, type SceneTheme} from '../../theme';
+import {motion, type TopListProps} from './scene';
 
 const BAR_MIN = 330;
-const ROW_START = 14;
-const ROW_STAGGER = 8;
-const BAR_FRAMES = 22;
 
 export interface TopListStyle {
 	readonly theme: SceneTheme;
@@ -20,10 +17,7 @@ export interface TopListStyle {
 	readonly decor: 'stars' | 'circles' | 'rings';
 }
 
-/**
- * One to three ranked names with bars scaled to their counts (the top one is full width).
- * Settles on design frame ROW_START + 2 * ROW_STAGGER + 4 + BAR_FRAMES = 56 (DESIGN_SETTLE in timing.ts).
- */
+/** One to three ranked names with bars scaled to their counts (the top one is full width). */
 export const TopList: React.FC<TopListProps & {readonly look: TopListStyle}> = ({eyebrow, title, items, look}) => {
 	const frame = useSceneFrame();
 	const {theme} = look;
@@ -43,19 +37,19 @@ export const TopList: React.FC<TopListProps & {readonly look: TopListStyle}> = (
 				</>
 			) : null}
 			<AbsoluteFill style={{padding: `330px ${MARGIN}px 0`}}>
-				<Eyebrow style={{color: theme.accent, ...rise(frame, 6)}}>{eyebrow}</Eyebrow>
-				<div style={{marginTop: 18, ...rise(frame, 9)}}>
+				<Eyebrow style={{color: theme.accent, ...rise(frame, motion.eyebrow)}}>{eyebrow}</Eyebrow>
+				<div style={{marginTop: 18, ...rise(frame, motion.title)}}>
 					<FitText text={title} maxWidth={CONTENT_WIDTH} max={104} min={64} lines={2} weight={900} family={SANS} letterSpacing={-0.02} style={{lineHeight: 1.02}} />
 				</div>
 			</AbsoluteFill>
 			<div style={{position: 'absolute', left: MARGIN, right: MARGIN, top: 660, bottom: 240, display: 'flex', flexDirection: 'column', justifyContent: 'center', gap: 70}}>
 					{items.map((item, i) => {
-						const start = ROW_START + i * ROW_STAGGER;
-						const grow = enter(frame, start + 4, BAR_FRAMES);
+						const anims = motion.rows[i];
+						const grow = enter(frame, anims.bar);
 						const full = BAR_MIN + item.share * (CONTENT_WIDTH - BAR_MIN);
 						return (
 							<div key={item.rank}>
-								<div style={{display: 'flex', alignItems: 'center', gap: 26, ...rise(frame, start, 16, 40)}}>
+								<div style={{display: 'flex', alignItems: 'center', gap: 26, ...rise(frame, anims.name, 40)}}>
 									<div style={{fontSize: 80, fontWeight: 900, lineHeight: 1, color: theme.accent, minWidth: 54}}>{item.rank}</div>
 									<FitText text={item.name} maxWidth={CONTENT_WIDTH - 80} max={92} min={50} lines={2} weight={800} family={SANS} letterSpacing={-0.01} style={{lineHeight: 1.1}} />
 								</div>
@@ -77,7 +71,7 @@ export const TopList: React.FC<TopListProps & {readonly look: TopListStyle}> = (
 										overflow: 'hidden',
 									}}
 								>
-									<span style={{opacity: enter(frame, start + 12, 10)}}>{item.countText}</span>
+									<span style={{opacity: enter(frame, anims.count)}}>{item.countText}</span>
 								</div>
 							</div>
 						);

@@ -8,23 +8,24 @@
 //   1. encode only the captured frames (every scene's moving frames and its settled frame), with
 //      an IDR keyframe forced on the first frame of every scene and on every settled frame, no
 //      B-frames, and an access unit delimiter before every frame;
-//   2. encode once per machine a "hold template" with the very same encoder settings: a flat
-//      picture repeated HOLD_TEMPLATE_FRAMES times. Its frames after the first are P-frames in which
+//   2. encode once per machine a "hold clip" with the very same encoder settings: a flat
+//      picture repeated HOLD_CLIP_FRAMES times. Its frames after the first are P-frames in which
 //      every macroblock is skipped: "show the reference frame again", no picture data at all;
 //   3. after each settled (IDR) frame, append the first holdFrames - 1 of those skip frames. They
 //      refer only to "the IDR before me", and their slice headers (frame_num, picture order count)
-//      count from an IDR, as they did in the template. A decoder shows the settled picture again.
+//      count from an IDR, as they did in the hold clip. A decoder shows the settled picture again.
 // Same parameter sets (SPS/PPS) are required and checked; anything unexpected (a frame that is not
-// a pure skip frame, a parameter set that differs, a hold longer than the template) makes
-// spliceHolds() return null and the caller encodes the ordinary way.
-import {spawn} from 'node:child_process';
-import {createHash, randomBytes} from 'node:crypto';
-import {existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
+// a pure skip frame, a parameter set that differs, a hold longer than the hold clip) makes
+// spliceHolds() return null and the caller (encode.mjs) encodes the ordinary way.
+import {createHash} from 'node:crypto';
+import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {writeAtomically} from '../files.mjs';
+import {BT709_FILTER, BT709_TAGS, findFfmpeg, runFfmpeg, sequenceInput, x264Args} from './ffmpeg.mjs';
 
-/** Keyframe interval of the spliced encodes; also the template's length (no IDR inside it). */
-export const HOLD_TEMPLATE_FRAMES = 300;
+/** Keyframe interval of the spliced encodes; also the hold clip's length (no IDR inside it). */
+export const HOLD_CLIP_FRAMES = 300;
 /** A pure skip frame of 1080x1920 is ~20-40 bytes; anything far bigger carries picture data. */
 const MAX_SKIP_FRAME_BYTES = 600;
 
@@ -34,19 +35,11 @@ const NAL_AUD = 9;
 const NAL_SPS = 7;
 const NAL_PPS = 8;
 
-/** Every sparse encode's x264 options: H.264 yuv420p, tagged BT.709 limited range. */
-export const x264Args = ({x264Preset, crf}) => [
-  // one encoder thread: the runner keeps one render per core busy, threads would only add overhead
-  '-c:v', 'libx264', '-threads', '1',
-  '-colorspace:v', 'bt709', '-color_primaries:v', 'bt709', '-color_trc:v', 'bt709', '-color_range', 'tv',
-  '-pix_fmt', 'yuv420p', '-preset', x264Preset, '-crf', String(crf),
-];
-
-/** The x264 output options shared by the captured-frame encode and the template (same SPS/PPS). */
+/** The x264 output options shared by the captured-frame encode and the hold clip (same SPS/PPS). */
 export const spliceEncoderArgs = ({fps, x264Preset, crf}) => [
   '-r', String(fps), // the encoder's time base, written into the SPS: must be the same in both encodes
   ...x264Args({x264Preset, crf}),
-  '-bf', '0', '-g', String(HOLD_TEMPLATE_FRAMES), '-x264-params', 'aud=1:scenecut=0',
+  '-bf', '0', '-g', String(HOLD_CLIP_FRAMES), '-x264-params', 'aud=1:scenecut=0',
 ];
 
 /** Split an Annex-B byte stream into NAL units: [{type, start, end}] (start after the start code). */
@@ -87,41 +80,38 @@ export const accessUnits = (buf) => {
 
 const parameterSets = (unit) => unit.nals.filter((n) => [NAL_SPS, NAL_PPS].includes(n[0] & 0x1f)).map((n) => n.toString('hex')).join('|');
 
-const run = (bin, args, cwd) =>
-  new Promise((resolve, reject) => {
-    const child = spawn(bin, args, {cwd, stdio: ['ignore', 'ignore', 'pipe']});
-    let err = '';
-    child.stderr.on('data', (d) => {
-      err = (err + d).slice(-4000);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg failed (${code}): ${err.trim().split('\n').pop()}`))));
-  });
-
-/** The template's access units (cached on disk per encoder settings and size). */
-export const holdTemplate = async ({bin, width, height, fps, filter, x264Preset, crf}) => {
+/**
+ * The hold clip's access units, made once per machine and encoder settings and size (~6 CPU-s at
+ * 1080x1920), in RECAP_HOLD_CLIP_DIR or $TMPDIR/dream-recap-hold-clips.
+ */
+export const holdClip = async ({bin, width, height, fps, filter, x264Preset, crf}) => {
   const args = spliceEncoderArgs({fps, x264Preset, crf});
-  const key = createHash('sha256').update(JSON.stringify({bin, width, height, fps, filter, args, n: HOLD_TEMPLATE_FRAMES})).digest('hex').slice(0, 16);
-  const dir = process.env.RECAP_HOLD_TEMPLATE_DIR || path.join(os.tmpdir(), 'dream-recap-hold-templates');
+  const key = createHash('sha256').update(JSON.stringify({bin, width, height, fps, filter, args, n: HOLD_CLIP_FRAMES})).digest('hex').slice(0, 16);
+  const dir = process.env.RECAP_HOLD_CLIP_DIR || path.join(os.tmpdir(), 'dream-recap-hold-clips');
   const file = path.join(dir, `${key}.h264`);
   if (!existsSync(file)) {
     mkdirSync(dir, {recursive: true});
-    const tmp = path.join(dir, `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-    try {
-      // The same input path as the captured frames (a JPEG through the image demuxer and `filter`),
-      // so that the encoder sees the same time base and colour properties.
-      await run(bin, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `color=c=black:s=${width}x${height}`, '-frames:v', '1', `${tmp}.jpeg`]);
-      await run(bin, [
-        '-hide_banner', '-loglevel', 'error', '-y', '-framerate', String(fps), '-loop', '1', '-i', `${tmp}.jpeg`,
-        '-vf', filter, '-frames:v', String(HOLD_TEMPLATE_FRAMES), ...args, '-f', 'h264', `${tmp}.h264`,
-      ]);
-      renameSync(`${tmp}.h264`, file);
-    } finally {
-      rmSync(`${tmp}.jpeg`, {force: true});
-      rmSync(`${tmp}.h264`, {force: true});
-    }
+    await writeAtomically(file, async (tmp) => {
+      try {
+        // The same input path as the captured frames (a JPEG through the image demuxer and `filter`),
+        // so that the encoder sees the same time base and colour properties.
+        await runFfmpeg(bin, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `color=c=black:s=${width}x${height}`, '-frames:v', '1', `${tmp}.jpeg`]);
+        await runFfmpeg(bin, [
+          '-hide_banner', '-loglevel', 'error', '-y', '-framerate', String(fps), '-loop', '1', '-i', `${tmp}.jpeg`,
+          '-vf', filter, '-frames:v', String(HOLD_CLIP_FRAMES), ...args, '-f', 'h264', tmp,
+        ]);
+      } finally {
+        rmSync(`${tmp}.jpeg`, {force: true});
+      }
+    });
   }
   return accessUnits(readFileSync(file));
+};
+
+/** Make the hold clip of these settings now, if this machine's ffmpeg can splice (bin/hold-clip.mjs). */
+export const prepareHoldClip = async ({width, height, fps, x264Preset, crf}) => {
+  const {bin, method} = findFfmpeg();
+  if (method === 'concat') await holdClip({bin, width, height, fps, filter: BT709_FILTER, x264Preset, crf});
 };
 
 /**
@@ -148,22 +138,22 @@ export const spliceHolds = async ({encoded, scenes, bin, width, height, fps, fil
   const frames = accessUnits(encoded);
   const total = scenes.reduce((sum, s) => sum + s.captured, 0);
   if (frames.length !== total) return why(`encoder gave ${frames.length} frames for ${total} captured`), null;
-  const template = await holdTemplate({bin, width, height, fps, filter, x264Preset, crf});
-  if (template.length !== HOLD_TEMPLATE_FRAMES || !template[0].types.includes(NAL_IDR)) return why('unexpected hold template'), null;
-  const skips = template.slice(1);
+  const clip = await holdClip({bin, width, height, fps, filter, x264Preset, crf});
+  if (clip.length !== HOLD_CLIP_FRAMES || !clip[0].types.includes(NAL_IDR)) return why('unexpected hold clip'), null;
+  const skips = clip.slice(1);
   if (skips.some((u) => u.types.includes(NAL_IDR) || !u.types.includes(NAL_SLICE) || u.bytes.length > MAX_SKIP_FRAME_BYTES)) {
-    return why('the hold template holds more than skip frames'), null;
+    return why('the hold clip holds more than skip frames'), null;
   }
-  const sets = parameterSets(template[0]);
+  const sets = parameterSets(clip[0]);
   const out = [];
   let n = 0;
   for (const {captured, holdFrames} of scenes) {
     const first = frames[n];
     const settled = frames[n + captured - 1];
     for (const key of [first, settled]) {
-      if (!key.types.includes(NAL_IDR) || parameterSets(key) !== sets) return why('a scene keyframe is not an IDR with the template parameter sets'), null;
+      if (!key.types.includes(NAL_IDR) || parameterSets(key) !== sets) return why('a scene keyframe is not an IDR with the hold clip parameter sets'), null;
     }
-    if (holdFrames - 1 > skips.length) return why(`a hold of ${holdFrames} frames is longer than the template`), null;
+    if (holdFrames - 1 > skips.length) return why(`a hold of ${holdFrames} frames is longer than the hold clip`), null;
     for (let i = n; i < n + captured; i++) out.push(frames[i].bytes);
     for (let i = 0; i < holdFrames - 1; i++) out.push(skips[i].bytes);
     n += captured;
@@ -175,13 +165,38 @@ export const spliceHolds = async ({encoded, scenes, bin, width, height, fps, fil
 export const muxSpliced = async ({bin, stream, work, output, fps}) => {
   const file = path.join(work, 'spliced.h264');
   writeFileSync(file, stream);
-  await run(bin, [
+  await runFfmpeg(bin, [
     '-hide_banner', '-loglevel', 'error', '-y', '-f', 'h264', '-framerate', String(fps), '-i', file,
     // exact timestamps: frame n at n/fps (the raw H.264 demuxer's own drift by a tick now and then)
     '-c', 'copy', '-bsf:v', `setts=pts=N*${90000 / fps}:dts=N*${90000 / fps}:time_base=1/90000`,
-    '-colorspace:v', 'bt709', '-color_primaries:v', 'bt709', '-color_trc:v', 'bt709', '-color_range', 'tv',
+    ...BT709_TAGS,
     '-video_track_timescale', '90000', '-movflags', '+faststart', '-an', '-f', 'mp4', output,
   ], work);
 };
 
-export {run as runFfmpeg};
+
+/**
+ * The spliced encode: only the captured frames go through x264 (an IDR forced on every scene's first
+ * and settled frame), every hold is spliced in as skip frames, the result muxed to `output`.
+ * segments: [{files, holdFrames}]. Returns false (nothing written, the reason given to `why`) when
+ * the splice checks fail; throws when ffmpeg fails (e.g. one without -forced-idr).
+ */
+export const encodeSplicedHolds = async ({bin, segments, work, output, fps, width, height, x264Preset, crf, why}) => {
+  const captured = segments.flatMap((s) => s.files);
+  const keyframes = forcedKeyframes(segments.map((s) => s.files.length));
+  const encoded = path.join(work, 'captured.h264');
+  await runFfmpeg(bin, [
+    '-hide_banner', '-loglevel', 'error', '-y', ...sequenceInput(path.join(work, 'captured-sequence'), captured, fps),
+    '-vf', BT709_FILTER, '-frames:v', String(captured.length),
+    '-force_key_frames', `expr:${keyframes.map((k) => `eq(n,${k})`).join('+')}`, '-forced-idr', '1',
+    ...spliceEncoderArgs({fps, x264Preset, crf}), '-f', 'h264', encoded,
+  ], work);
+  const stream = await spliceHolds({
+    encoded: readFileSync(encoded),
+    scenes: segments.map((s) => ({captured: s.files.length, holdFrames: s.holdFrames})),
+    bin, width, height, fps, filter: BT709_FILTER, x264Preset, crf, why,
+  });
+  if (!stream) return false;
+  await muxSpliced({bin, stream, work, output, fps});
+  return true;
+};

@@ -1,19 +1,15 @@
 #!/usr/bin/env node
 // Node-side checks of the payload contract, used by tests/test_video_*.py.
-//   node scripts/payload-tool.mjs json-schema          z.toJSONSchema() of the zod schema
-//   node scripts/payload-tool.mjs validate FILE|-      prints {"ok":true} or {"ok":false,"error":"invalid payload: ..."}
-//   node scripts/payload-tool.mjs validate-each FILE  FILE is a JSON array of payloads; prints a result array
-//   node scripts/payload-tool.mjs plan FILE|-          the scene plan (translated strings) as JSON
-//   node scripts/payload-tool.mjs timeline FILE|-      getTimeline(payload) as JSON
+//   node worker/bin/payload-tool.mjs json-schema          z.toJSONSchema() of the zod schema
+//   node worker/bin/payload-tool.mjs validate FILE|-      prints {"ok":true} or {"ok":false,"error":"invalid payload: ..."}
+//   node worker/bin/payload-tool.mjs validate-each FILE  FILE is a JSON array of payloads; prints a result array
+//   node worker/bin/payload-tool.mjs storyboard FILE|-    the storyboard (scenes with their translated props, poster) as JSON
+//   node worker/bin/payload-tool.mjs timeline FILE|-      getTimeline(payload) as JSON
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import {loadLib} from './build-lib.mjs';
+import {loadLib} from '../lib.mjs';
 
 const [command, file] = process.argv.slice(2);
-const outfile = path.join(os.tmpdir(), `dream-recap-lib-${process.pid}.mjs`);
-const lib = await loadLib(outfile);
-fs.rmSync(outfile, {force: true});
+const lib = await loadLib();
 
 const readPayload = () => JSON.parse(fs.readFileSync(file === '-' || !file ? 0 : file, 'utf8'));
 const print = (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -43,13 +39,13 @@ switch (command) {
 			}),
 		);
 		break;
-	case 'plan':
-		print(lib.buildPlan(lib.parsePayload(readPayload())));
+	case 'storyboard':
+		print(lib.buildStoryboard(lib.parsePayload(readPayload())));
 		break;
 	case 'timeline':
 		print(lib.getTimeline(lib.parsePayload(readPayload())));
 		break;
 	default:
-		process.stderr.write('usage: payload-tool.mjs json-schema | validate FILE | validate-each FILE | plan FILE | timeline FILE\n');
+		process.stderr.write('usage: payload-tool.mjs json-schema | validate FILE | validate-each FILE | storyboard FILE | timeline FILE\n');
 		process.exit(2);
 }

@@ -2,7 +2,7 @@
 // Render sample payloads with the real renderer (bundle once, one browser), for the tests and for
 // looking at the design. Prints one JSON object per line (and errors as JSON, never a stack).
 //
-//   node scripts/render-samples.mjs --out DIR [--bundle DIR] [--scale S] [--format jpeg|png]
+//   node worker/bin/render-samples.mjs --out DIR [--bundle DIR] [--scale S] [--format jpeg|png]
 //        [--poster] [--holds] [--frames 0,50,120] [--video] [--invalid] PAYLOAD.json...
 //
 //   --poster   Poster still of each payload          -> {"kind":"poster","sample":..,"path":..}
@@ -11,14 +11,15 @@
 //   --video    the whole Recap as H.264 MP4          -> {"kind":"video",...,"durationInFrames":..}
 //   --invalid  expect selectComposition to reject each payload; reports the error message
 //   --bundle-only  just bundle src/index.ts into --bundle DIR (to share one bundle across calls)
-// Environment: RECAP_BROWSER_EXECUTABLE (default: /usr/lib/chromium/chromium, /usr/bin/chromium).
+// Browser: RECAP_BROWSER_EXECUTABLE, else the first of scripts/browser-candidates.txt (worker/browser.mjs).
 import {bundle} from '@remotion/bundler';
 import {openBrowser, renderMedia, renderStill, selectComposition} from '@remotion/renderer';
 import fs from 'node:fs';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {findBrowser} from '../browser.mjs';
+import {loadLib} from '../lib.mjs';
+import {BROWSER_CANDIDATES, REMOTION_DIR} from '../paths.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const opts = {bundleOnly: false, out: null, bundle: null, scale: 1, format: 'jpeg', poster: false, holds: false, frames: [], video: false, invalid: false, files: []};
 for (let i = 0; i < args.length; i++) {
@@ -47,12 +48,12 @@ const emit = (obj) => process.stdout.write(`${JSON.stringify(obj)}\n`);
 process.on('unhandledRejection', (reason) => {
 	console.error(`render-samples: ignored a late rejection: ${String(reason?.message ?? reason).split('\n')[0]}`);
 });
-const browserExecutable = [process.env.RECAP_BROWSER_EXECUTABLE, '/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => p && fs.existsSync(p)) ?? null;
+const browserExecutable = findBrowser(BROWSER_CANDIDATES);
 
 const serveUrl =
 	opts.bundle && fs.existsSync(path.join(opts.bundle, 'index.html'))
 		? opts.bundle
-		: await bundle({entryPoint: path.join(root, 'src', 'index.ts'), outDir: opts.bundle ?? undefined, onProgress: () => undefined});
+		: await bundle({entryPoint: path.join(REMOTION_DIR, 'src', 'index.ts'), outDir: opts.bundle ?? undefined, onProgress: () => undefined});
 emit({kind: 'bundle', serveUrl});
 if (opts.bundleOnly) {
 	process.exit(0);
@@ -87,7 +88,7 @@ try {
 				const composition = await selectComposition({...common, id: 'Recap'});
 				const frames = [...opts.frames];
 				if (opts.holds) {
-					const lib = await import(path.join(root, 'scripts', 'build-lib.mjs')).then((m) => m.loadLib());
+					const lib = await loadLib(serveUrl);
 					for (const scene of lib.getTimeline(lib.parsePayload(inputProps)).scenes) {
 						frames.push(scene.settledAt, scene.from + scene.durationInFrames - 1);
 					}
