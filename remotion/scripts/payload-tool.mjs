@@ -4,7 +4,9 @@
 //   node scripts/payload-tool.mjs validate FILE|-      prints {"ok":true} or {"ok":false,"error":"invalid payload: ..."}
 //   node scripts/payload-tool.mjs validate-each FILE  FILE is a JSON array of payloads; prints a result array
 //   node scripts/payload-tool.mjs plan FILE|-          the scene plan (translated strings) as JSON
+//   node scripts/payload-tool.mjs plan-each FILE|-     FILE is a JSON array of payloads; prints their plans
 //   node scripts/payload-tool.mjs timeline FILE|-      getTimeline(payload) as JSON
+//   node scripts/payload-tool.mjs locales [TAG...]     {"languages": [...], "resolved": [{tag, lang, intl}]}
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,10 +48,23 @@ switch (command) {
 	case 'plan':
 		print(lib.buildPlan(lib.parsePayload(readPayload())));
 		break;
+	case 'plan-each':
+		print(readPayload().map((payload) => lib.buildPlan(lib.parsePayload(payload))));
+		break;
 	case 'timeline':
 		print(lib.getTimeline(lib.parsePayload(readPayload())));
 		break;
+	case 'locales':
+		// The supported languages, and how each TAG (the literal "null" for no locale) resolves.
+		print({
+			languages: Object.keys(lib.LANGUAGES),
+			resolved: process.argv.slice(3).map((tag) => {
+				const {lang, intl} = lib.resolveLocale(tag === 'null' ? null : tag);
+				return {tag, lang, intl};
+			}),
+		});
+		break;
 	default:
-		process.stderr.write('usage: payload-tool.mjs json-schema | validate FILE | validate-each FILE | plan FILE | timeline FILE\n');
+		process.stderr.write('usage: payload-tool.mjs json-schema | validate FILE | validate-each FILE | plan FILE | plan-each FILE | timeline FILE | locales [TAG...]\n');
 		process.exit(2);
 }

@@ -38,9 +38,9 @@ export const de: Strings = {
 		eyebrow: 'Dein Top-Monat',
 		caption: 'war dein traumreichster Monat',
 	},
-	persons: {eyebrow: 'Top-Personen', title: 'Wer in deinen Träumen auftauchte'},
+	persons: {eyebrow: 'Top-Personen', title: 'Wer dir im Traum begegnet ist'},
 	places: {eyebrow: 'Top-Orte', title: 'Wohin dich deine Träume führten'},
-	emotions: {eyebrow: 'Top-Gefühle', title: 'Was du am meisten gefühlt hast'},
+	emotions: {eyebrow: 'Top-Gefühle', title: 'Deine stärksten Gefühle'},
 	inDreams: (count, p) => `${count} ${p === 'one' ? 'Traum' : 'Träume'}`,
 	outro: {
 		line: 'Wir sehen uns',

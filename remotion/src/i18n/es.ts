@@ -16,7 +16,7 @@ export const es: Strings = {
 		fewer: (diff) => `Son ${diff} menos que el promedio.`,
 		equal: 'Justo en el promedio. Perfectamente equilibrado.',
 		average: (average) => `Promedio: ${average}`,
-		badge: (percent) => `Top ${percent} de soñadores`,
+		badge: (percent) => `Top ${percent} en sueños`,
 		previousYear: (count, year, p) => `${count} ${p === 'one' ? 'sueño' : 'sueños'} en ${year}`,
 	},
 	lucid: {
@@ -39,7 +39,7 @@ export const es: Strings = {
 		caption: 'fue tu mes más soñador',
 	},
 	persons: {eyebrow: 'Tu top de personas', title: 'Quién apareció en tus sueños'},
-	places: {eyebrow: 'Tu top de lugares', title: 'Adónde te llevaron tus sueños'},
+	places: {eyebrow: 'Tu top de lugares', title: 'Los lugares de tus sueños'},
 	emotions: {eyebrow: 'Tu top de emociones', title: 'Lo que más sentiste'},
 	inDreams: (count, p) => `${count} ${p === 'one' ? 'sueño' : 'sueños'}`,
 	outro: {

@@ -16,7 +16,7 @@ export const it: Strings = {
 		fewer: (diff) => `Cioè ${diff} in meno della media.`,
 		equal: 'Esattamente nella media. Perfettamente in equilibrio.',
 		average: (average) => `Media: ${average}`,
-		badge: (percent) => `Top ${percent} dei sognatori`,
+		badge: (percent) => `Top ${percent} di chi sogna`,
 		previousYear: (count, year, p) => `${count} ${p === 'one' ? 'sogno' : 'sogni'} nel ${year}`,
 	},
 	lucid: {
@@ -39,7 +39,7 @@ export const it: Strings = {
 		caption: 'il mese in cui hai sognato di più',
 	},
 	persons: {eyebrow: 'Top persone', title: 'Chi è apparso nei tuoi sogni'},
-	places: {eyebrow: 'Top luoghi', title: 'Dove ti hanno portato i tuoi sogni'},
+	places: {eyebrow: 'Top luoghi', title: 'I luoghi dei tuoi sogni'},
 	emotions: {eyebrow: 'Top emozioni', title: 'Cosa hai provato di più'},
 	inDreams: (count, p) => `${count} ${p === 'one' ? 'sogno' : 'sogni'}`,
 	outro: {

@@ -17,7 +17,7 @@ export const ja: Strings = {
 		fewer: (diff) => `平均より${diff}件少ない記録でした。`,
 		equal: '平均とぴったり同じ。完璧なバランスです。',
 		average: (average) => `平均：${average}件`,
-		badge: (percent) => `上位${percent}の夢見る人`,
+		badge: (percent) => `夢の記録 上位${percent}`,
 		previousYear: (count, year) => `${year}年は${count}件`,
 	},
 	lucid: {

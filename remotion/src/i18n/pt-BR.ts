@@ -17,7 +17,7 @@ export const ptBR: Strings = {
 		fewer: (diff) => `São ${diff} a menos que a média.`,
 		equal: 'Exatamente na média. Perfeitamente equilibrado.',
 		average: (average) => `Média: ${average}`,
-		badge: (percent) => `Top ${percent} dos sonhadores`,
+		badge: (percent) => `Top ${percent} de quem sonha`,
 		previousYear: (count, year, p) => `${count} ${p === 'one' ? 'sonho' : 'sonhos'} em ${year}`,
 	},
 	lucid: {
@@ -40,7 +40,7 @@ export const ptBR: Strings = {
 		caption: 'foi o seu mês mais sonhador',
 	},
 	persons: {eyebrow: 'Top pessoas', title: 'Quem apareceu nos seus sonhos'},
-	places: {eyebrow: 'Top lugares', title: 'Aonde seus sonhos te levaram'},
+	places: {eyebrow: 'Top lugares', title: 'Os lugares dos seus sonhos'},
 	emotions: {eyebrow: 'Top emoções', title: 'O que você mais sentiu'},
 	inDreams: (count, p) => `${count} ${p === 'one' ? 'sonho' : 'sonhos'}`,
 	outro: {
