@@ -14,7 +14,7 @@ export const de: Strings = {
 		unit: (p) => (p === 'one' ? 'Traum' : 'Träume'),
 		more: (diff) => `Das sind ${diff} mehr als im Durchschnitt.`,
 		fewer: (diff) => `Das sind ${diff} weniger als im Durchschnitt.`,
-		equal: 'Genau so viele wie der Durchschnitt. Perfekt ausbalanciert.',
+		equal: 'Genau im Durchschnitt. Perfekt ausbalanciert.',
 		average: (average) => `Durchschnitt: ${average}`,
 		badge: (percent) => `Unter den Top ${percent}`,
 		previousYear: (count, year, p) => `${year}: ${count} ${p === 'one' ? 'Traum' : 'Träume'}`,

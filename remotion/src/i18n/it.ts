@@ -22,7 +22,7 @@ export const it: Strings = {
 	lucid: {
 		label: (p) => (p === 'one' ? 'sogno lucido' : 'sogni lucidi'),
 		caption: 'Sapevi di stare sognando.',
-		captionZero: 'L’anno prossimo, prendi il comando.',
+		captionZero: 'L’anno prossimo, prendi il timone.',
 	},
 	nightmares: {
 		label: (p) => (p === 'one' ? 'incubo' : 'incubi'),
