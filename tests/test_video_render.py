@@ -101,7 +101,25 @@ def render(bundle_dir: Path, out: Path, *args: str, timeout: int = 900) -> list[
     return run_node("render-samples.mjs", "--bundle", str(bundle_dir), "--out", str(out), *args, timeout=timeout)
 
 
+def languages_of(samples: list[Path]) -> tuple[set[str], set[str]]:
+    """(the languages the samples are in, every language the video supports)."""
+    tags = [json.loads(p.read_text(encoding="utf-8"))["user"]["locale"] or "null" for p in samples]
+    proc = subprocess.run(
+        ["node", "worker/bin/payload-tool.mjs", "locales", *tags],
+        cwd=REMOTION_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    out = json.loads(proc.stdout)
+    return {r["lang"] for r in out["resolved"]}, set(out["languages"])
+
+
 def test_every_sample_renders_a_poster_jpeg(bundle_dir: Path, tmp_path: Path) -> None:
+    # The samples cover every language, so every language renders a poster here.
+    covered, supported = languages_of(SAMPLES)
+    assert covered == supported
     results = [r for r in render(bundle_dir, tmp_path, "--poster", *map(str, SAMPLES)) if r["kind"] == "poster"]
     assert sorted(r["sample"] for r in results) == sorted(p.stem for p in SAMPLES)
     sizes = {}

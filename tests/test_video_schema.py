@@ -249,7 +249,7 @@ def test_french_numbers_and_regional_tags_use_french_formatting() -> None:
 
 
 def test_unsupported_or_missing_locale_falls_back_to_english() -> None:
-    for sample in ("ja-cjk", "ar-rtl", "en-no-name"):
+    for sample in ("ar-rtl", "he-rtl", "en-no-name"):
         plan = plan_of(load_sample(sample))
         assert plan["lang"] == "en", sample
         assert scene(plan, "outro")["line"] == "See you in"
@@ -288,6 +288,164 @@ def test_singular_wording_for_one() -> None:
     assert scene(plan, "streak")["streakUnit"] == "night"
     assert scene(plan, "persons")["items"][0]["countText"] == "1 dream"
     assert scene(plan, "lucid")["lucid"]["label"] == "lucid dream"
+
+
+# --- languages: es, de, pt-BR, it, ja besides en and fr -----------------------------------
+
+LANGUAGES = {"en", "fr", "es", "de", "pt-BR", "it", "ja"}
+
+
+def locales(*tags: str) -> dict[str, Any]:
+    return payload_tool("locales", *tags)
+
+
+def plans_of(payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Several storyboards from one node process."""
+    return payload_tool("storyboard-each", "-", stdin=json.dumps(payloads))
+
+
+def with_locale(sample: str, locale: str | None, **dreams: int) -> dict[str, Any]:
+    payload = load_sample(sample)
+    payload["user"]["locale"] = locale
+    payload["dreams"].update(dreams)
+    return payload
+
+
+def test_the_seven_languages_are_supported() -> None:
+    assert set(locales()["languages"]) == LANGUAGES
+
+
+def test_every_language_has_a_sample_in_that_language() -> None:
+    """The samples are what CI renders posters of (tests/test_video_render.py) and what
+    docs/posters shows, so every language must have one."""
+    tags = [load_sample(path.stem)["user"]["locale"] or "null" for path in SAMPLES]
+    resolved = locales(*tags)["resolved"]
+    assert {r["lang"] for r in resolved} == LANGUAGES
+    for path, r in zip(SAMPLES, resolved, strict=True):
+        prefix = path.stem.split("-")[0]
+        if prefix in ("en", "fr", "es", "de", "pt", "it", "ja"):
+            assert r["lang"].split("-")[0] == prefix, (path.name, r)
+
+
+RESOLUTIONS = [  # (user.locale, strings used, Intl locale)
+    ("de", "de", "de"),
+    ("de-AT", "de", "de-AT"),
+    ("de_CH", "de", "de-CH"),
+    ("es-MX", "es", "es-MX"),
+    ("es-419", "es", "es-419"),
+    ("it-CH", "it", "it-CH"),
+    ("ja-JP", "ja", "ja-JP"),
+    ("pt", "pt-BR", "pt"),
+    ("pt-BR", "pt-BR", "pt-BR"),
+    ("pt_br", "pt-BR", "pt-BR"),
+    ("pt-PT", "pt-BR", "pt-PT"),
+    ("pt-AO", "pt-BR", "pt-AO"),
+    ("FR-ca", "fr", "fr-CA"),
+    ("en-GB", "en", "en-GB"),
+    ("zh-CN", "en", "en"),
+    ("ko", "en", "en"),
+    ("xx", "en", "en"),
+    ("not a tag!", "en", "en"),
+    ("", "en", "en"),
+    ("null", "en", "en"),
+]
+
+
+def test_locale_resolution_regional_variants_and_fallbacks() -> None:
+    resolved = locales(*(tag for tag, _, _ in RESOLUTIONS))["resolved"]
+    assert [(r["tag"], r["lang"], r["intl"]) for r in resolved] == RESOLUTIONS
+
+
+def test_each_new_language_speaks_its_own_words() -> None:
+    locales_ = ("es", "de", "pt-BR", "it", "ja")
+    greetings = {}
+    for locale, plan in zip(locales_, plans_of([with_locale("en-three-of-each", x) for x in locales_]), strict=True):
+        greetings[locale] = (scene(plan, "intro")["greeting"], scene(plan, "outro")["line"], plan["poster"]["title"])
+    assert greetings == {
+        "es": ("Hola", "Nos vemos en", "mi año en sueños"),
+        "de": ("Hey", "Wir sehen uns", "mein Jahr in Träumen"),
+        "pt-BR": ("Oi", "A gente se vê em", "meu ano em sonhos"),
+        "it": ("Ciao", "Ci vediamo nel", "il mio anno in sogni"),
+        "ja": ("こんにちは", "次に会うのは", "わたしの夢の一年"),
+    }
+
+
+def test_german_plurals_come_from_intl() -> None:
+    one, two, zero = plans_of(
+        [
+            with_locale("en-minimum-three-dreams", "de-DE", total=1, lucid=1, nightmares=1, longest_streak=1),
+            with_locale("en-three-of-each", "de-DE", total=2, lucid=2, nightmares=2, longest_streak=2),
+            with_locale("en-three-of-each", "de", lucid=0, nightmares=0),
+        ]
+    )
+    assert scene(one, "total")["unit"] == "Traum" and scene(two, "total")["unit"] == "Träume"
+    assert scene(one, "lucid")["lucid"]["label"] == "Klartraum"
+    assert scene(two, "lucid")["lucid"]["label"] == "Klarträume"
+    assert scene(one, "lucid")["nightmares"]["label"] == "Albtraum"
+    assert scene(one, "streak")["streakUnit"] == "Nacht" and scene(two, "streak")["streakUnit"] == "Nächte am Stück"
+    assert scene(one, "persons")["items"][0]["countText"] == "1 Traum"
+    assert scene(two, "persons")["items"][0]["countText"] == "14 Träume"
+    assert [s["label"] for s in one["poster"]["stats"][:2]] == ["Klartraum", "Albtraum"]
+    # 0 is plural in German (Intl: "other").
+    assert [s["label"] for s in zero["poster"]["stats"][:2]] == ["Klarträume", "Albträume"]
+
+
+def test_japanese_has_one_form_for_every_count() -> None:
+    counts = (0, 1, 5)
+    plans = plans_of([with_locale("ja-cjk", "ja-JP", lucid=n, nightmares=n, longest_streak=max(n, 1)) for n in counts])
+    assert {scene(p, "lucid")["lucid"]["label"] for p in plans} == {"明晰夢"}
+    assert {scene(p, "streak")["streakUnit"] for p in plans} == {"夜連続"}
+    labels = {tuple(s["label"] for s in p["poster"]["stats"]) for p in plans}
+    assert labels == {("明晰夢", "悪夢", "夜連続", "いちばん夢を見た月")}
+    plan = plans[0]
+    assert [item["countText"] for item in scene(plan, "persons")["items"]] == ["夢に8回", "夢に5回", "夢に2回"]
+    assert scene(plan, "streak")["monthName"] == "8月"
+    # The pills take the month part of Intl's narrow month ("10", not "10月").
+    assert scene(plan, "streak")["monthInitials"] == [str(m) for m in range(1, 13)]
+
+
+def test_french_zero_takes_the_singular_everywhere() -> None:
+    """Intl.PluralRules('fr') puts 0 in "one": "0 rêve lucide", and on the poster "0 lucide"."""
+    # fr-no-name-empty: 0 lucid, 1 nightmare, a 1-night streak.
+    zero_one = load_sample("fr-no-name-empty")
+    plan, many = plans_of([zero_one, with_locale("fr-three-of-each", "fr", nightmares=0, longest_streak=2)])
+    assert scene(plan, "lucid")["lucid"]["label"] == "rêve lucide"
+    stats = [(s["value"], s["label"]) for s in plan["poster"]["stats"][:3]]
+    assert stats == [("0", "lucide"), ("1", "cauchemar"), ("1", "nuit d’affilée")]
+    assert [s["label"] for s in many["poster"]["stats"][:3]] == ["lucides", "cauchemar", "nuits d’affilée"]
+
+
+def test_poster_labels_follow_the_count_in_english_too() -> None:
+    one, zero = plans_of([with_locale("en-three-of-each", "en", nightmares=n) for n in (1, 0)])
+    assert one["poster"]["stats"][1]["label"] == "nightmare"
+    assert zero["poster"]["stats"][1]["label"] == "nightmares"
+
+
+def test_portuguese_words_with_the_users_own_plural_and_number_rules() -> None:
+    """pt-PT falls back to the Brazilian words, but Intl keeps its rules: 0 is singular in
+    Brazil ("one") and plural in Portugal ("other"); 1234 groups in Brazil, not in Portugal."""
+    brazil, portugal = plans_of([with_locale("pt-br-three-of-each", x, lucid=0, total=1234) for x in ("pt", "pt-PT")])
+    assert brazil["lang"] == portugal["lang"] == "pt-BR"
+    assert scene(brazil, "lucid")["lucid"]["label"] == "sonho lúcido"
+    assert scene(portugal, "lucid")["lucid"]["label"] == "sonhos lúcidos"
+    assert scene(brazil, "total")["totalText"] == "1.234"
+    assert plain(scene(portugal, "total")["totalText"]) in ("1234", "1 234")
+    assert scene(brazil, "intro")["greeting"] == scene(portugal, "intro")["greeting"] == "Oi"
+
+
+def test_numbers_months_and_percent_in_each_language() -> None:
+    expected = {
+        "de-DE": ("1.234", "März", "Unter den Top 3 %"),
+        "es-ES": ("1234", "Marzo", "Top 3 % en sueños"),
+        "it-IT": ("1234", "Marzo", "Top 3% di chi sogna"),
+        "pt-BR": ("1.234", "Março", "Top 3% de quem sonha"),
+        "ja-JP": ("1,234", "3月", "夢の記録 上位3%"),
+    }
+    plans = plans_of([with_locale("en-three-of-each", x, total=1234, busiest_month=3, top_percent=3) for x in expected])
+    for (locale, (total, month, badge)), plan in zip(expected.items(), plans, strict=True):
+        total_scene = scene(plan, "total")
+        got = (plain(total_scene["totalText"]), scene(plan, "streak")["monthName"], plain(total_scene["badge"]))
+        assert got == (total, month, badge), locale
 
 
 # --- timeline ------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ export const Scene: React.FC<{
 					backgroundColor: bg,
 					color,
 					fontFamily: SANS,
+					// Italic Latin has its own face; never slant CJK fallback glyphs (ja).
+					fontSynthesis: 'weight',
 					overflow: 'hidden',
 					clipPath: opening ? `circle(${radius}px at 50% 50%)` : undefined,
 				}}

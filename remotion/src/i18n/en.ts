@@ -49,9 +49,9 @@ export const en: Strings = {
 	poster: {
 		title: 'year in dreams',
 		dreams: (p) => (p === 'one' ? 'dream' : 'dreams'),
-		lucid: 'lucid',
-		nightmares: 'nightmares',
-		streak: 'night streak',
+		lucid: () => 'lucid',
+		nightmares: (p) => (p === 'one' ? 'nightmare' : 'nightmares'),
+		streak: () => 'night streak',
 		month: 'busiest month',
 		topPerson: 'Top person',
 		topPlace: 'Top place',

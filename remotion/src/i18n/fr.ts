@@ -49,9 +49,10 @@ export const fr: Strings = {
 	poster: {
 		title: 'mon année en rêves',
 		dreams: (p) => (p === 'one' ? 'rêve' : 'rêves'),
-		lucid: 'lucides',
-		nightmares: 'cauchemars',
-		streak: 'nuits d’affilée',
+		// Intl.PluralRules('fr') puts 0 (and 1) in "one": "0 lucide", "0 cauchemar".
+		lucid: (p) => (p === 'one' ? 'lucide' : 'lucides'),
+		nightmares: (p) => (p === 'one' ? 'cauchemar' : 'cauchemars'),
+		streak: (p) => (p === 'one' ? 'nuit d’affilée' : 'nuits d’affilée'),
 		month: 'mois record',
 		topPerson: 'Personne n° 1',
 		topPlace: 'Lieu n° 1',

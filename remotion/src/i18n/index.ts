@@ -1,18 +1,29 @@
 /**
  * Locale resolution: `user.locale` (any BCP 47-ish tag, or null) -> the strings of a supported
- * language (fallback English) and the Intl locale used for numbers and month names.
+ * language and the Intl locale used for numbers, plurals and month names. A regional variant uses
+ * its language's words with its own Intl formats (de-AT, es-MX, fr-CA); every Portuguese tag uses
+ * the Brazilian words (pt-PT keeps its own number and plural rules); anything else is English.
  */
+import {de} from './de';
 import {en} from './en';
+import {es} from './es';
 import {fr} from './fr';
+import {it} from './it';
+import {ja} from './ja';
+import {ptBR} from './pt-BR';
 import type {PluralCategory, Strings} from './types';
 
 export type {PluralCategory, Strings} from './types';
 
-export const LANGUAGES: Readonly<Record<string, Strings>> = {en, fr};
+/** Keyed by the `lang` of each strings file. */
+export const LANGUAGES: Readonly<Record<string, Strings>> = {en, fr, es, de, 'pt-BR': ptBR, it, ja};
 export const DEFAULT_LANGUAGE = 'en';
 
+/** Primary language subtag -> key of LANGUAGES, for languages kept under a regional key. */
+const BY_LANGUAGE: Readonly<Record<string, string>> = {pt: 'pt-BR'};
+
 export interface ResolvedLocale {
-	/** Key of LANGUAGES. */
+	/** Key of LANGUAGES (en, fr, es, de, pt-BR, it, ja). */
 	readonly lang: string;
 	/** Tag for Intl (the user's own region when it is in a supported language, e.g. fr-CA). */
 	readonly intl: string;
@@ -30,8 +41,9 @@ const canonical = (tag: string): string | null => {
 
 export const resolveLocale = (locale: string | null | undefined): ResolvedLocale => {
 	const tag = locale ? canonical(locale) : null;
-	const lang = tag ? tag.split('-')[0].toLowerCase() : DEFAULT_LANGUAGE;
-	if (tag && LANGUAGES[lang]) {
+	const primary = tag ? tag.split('-')[0].toLowerCase() : DEFAULT_LANGUAGE;
+	const lang = BY_LANGUAGE[primary] ?? primary;
+	if (tag && Object.hasOwn(LANGUAGES, lang)) {
 		return {lang, intl: tag, strings: LANGUAGES[lang]};
 	}
 	return {lang: DEFAULT_LANGUAGE, intl: DEFAULT_LANGUAGE, strings: LANGUAGES[DEFAULT_LANGUAGE]};

@@ -1,5 +1,6 @@
 /**
- * Every word the video shows, per language: one file per language (en.ts, fr.ts) implements this.
+ * Every word the video shows, per language: one file per language (en.ts, fr.ts, es.ts, de.ts, pt-BR.ts,
+ * it.ts, ja.ts) implements this.
  * Numbers arrive already formatted with Intl (in the user's locale); plural choice uses the
  * `plural` category from Intl.PluralRules so each language decides its own rules.
  */
@@ -57,9 +58,10 @@ export interface Strings {
 	readonly poster: {
 		readonly title: string;
 		readonly dreams: (plural: PluralCategory) => string;
-		readonly lucid: string;
-		readonly nightmares: string;
-		readonly streak: string;
+		/** Tile labels under a number: chosen by that number's plural category (fr: "0 lucide"). */
+		readonly lucid: (plural: PluralCategory) => string;
+		readonly nightmares: (plural: PluralCategory) => string;
+		readonly streak: (plural: PluralCategory) => string;
 		readonly month: string;
 		readonly topPerson: string;
 		readonly topPlace: string;

@@ -4,7 +4,9 @@
 //   node worker/bin/payload-tool.mjs validate FILE|-      prints {"ok":true} or {"ok":false,"error":"invalid payload: ..."}
 //   node worker/bin/payload-tool.mjs validate-each FILE  FILE is a JSON array of payloads; prints a result array
 //   node worker/bin/payload-tool.mjs storyboard FILE|-    the storyboard (scenes with their translated props, poster) as JSON
+//   node worker/bin/payload-tool.mjs storyboard-each FILE FILE is a JSON array of payloads; prints their storyboards
 //   node worker/bin/payload-tool.mjs timeline FILE|-      getTimeline(payload) as JSON
+//   node worker/bin/payload-tool.mjs locales [TAG...]     {"languages": [...], "resolved": [{tag, lang, intl}]}
 import fs from 'node:fs';
 import {loadLib} from '../lib.mjs';
 
@@ -42,10 +44,23 @@ switch (command) {
 	case 'storyboard':
 		print(lib.buildStoryboard(lib.parsePayload(readPayload())));
 		break;
+	case 'storyboard-each':
+		print(readPayload().map((payload) => lib.buildStoryboard(lib.parsePayload(payload))));
+		break;
 	case 'timeline':
 		print(lib.getTimeline(lib.parsePayload(readPayload())));
 		break;
+	case 'locales':
+		// The supported languages, and how each TAG (the literal "null" for no locale) resolves.
+		print({
+			languages: Object.keys(lib.LANGUAGES),
+			resolved: process.argv.slice(3).map((tag) => {
+				const {lang, intl} = lib.resolveLocale(tag === 'null' ? null : tag);
+				return {tag, lang, intl};
+			}),
+		});
+		break;
 	default:
-		process.stderr.write('usage: payload-tool.mjs json-schema | validate FILE | validate-each FILE | storyboard FILE | timeline FILE\n');
+		process.stderr.write('usage: payload-tool.mjs json-schema | validate FILE | validate-each FILE | storyboard FILE | storyboard-each FILE | timeline FILE | locales [TAG...]\n');
 		process.exit(2);
 }

@@ -29,7 +29,7 @@ const PosterCard: React.FC<PosterProps> = (p) => {
 	const numberRoom = CARD_INNER - 24 - unitWidth;
 	const sameLine = numberRoom >= 380 || fitFontSize(p.totalText, {maxWidth: numberRoom, max: 250, min: 120, weight: 900, family: SANS, letterSpacing: -0.04}) >= 200;
 	return (
-		<AbsoluteFill style={{backgroundColor: NIGHT, color: CREAM, fontFamily: SANS}}>
+		<AbsoluteFill style={{backgroundColor: NIGHT, color: CREAM, fontFamily: SANS, fontSynthesis: 'weight'}}>
 			<Stars />
 			<Moon size={190} color={MOON} shadow={NIGHT} style={{top: 110, right: 100}} />
 			<AbsoluteFill style={{padding: `120px ${MARGIN}px 100px`, justifyContent: 'center'}}>

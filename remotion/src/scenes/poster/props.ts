@@ -44,9 +44,9 @@ export const posterProps = (input: SceneInput): PosterProps => {
 		totalUnit: t.poster.dreams(f.plural(d.total)),
 		badge: topPercentBadge(input),
 		stats: [
-			{value: f.number(d.lucid), label: t.poster.lucid},
-			{value: f.number(d.nightmares), label: t.poster.nightmares},
-			{value: f.number(d.longest_streak), label: t.poster.streak},
+			{value: f.number(d.lucid), label: t.poster.lucid(f.plural(d.lucid))},
+			{value: f.number(d.nightmares), label: t.poster.nightmares(f.plural(d.nightmares))},
+			{value: f.number(d.longest_streak), label: t.poster.streak(f.plural(d.longest_streak))},
 			{value: f.month(d.busiest_month), label: t.poster.month},
 		],
 		tops,

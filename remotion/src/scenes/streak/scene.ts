@@ -43,7 +43,10 @@ export const streak: SceneDefinition<'streak', StreakProps> = {
 			monthEyebrow: t.month.eyebrow,
 			monthName: f.month(d.busiest_month),
 			monthCaption: t.month.caption,
-			monthInitials: Array.from({length: 12}, (_, i) => narrow.format(new Date(Date.UTC(2001, i, 15))).toLocaleUpperCase(intl)),
+			// The month part only: ja's narrow month is "10月", its month part "10" (fits the pill).
+			monthInitials: Array.from({length: 12}, (_, i) =>
+				(narrow.formatToParts(new Date(Date.UTC(2001, i, 15))).find((part) => part.type === 'month')?.value ?? '').toLocaleUpperCase(intl),
+			),
 			monthIndex: d.busiest_month - 1,
 		};
 	},
