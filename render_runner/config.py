@@ -50,6 +50,13 @@ class X264Preset(StrEnum):
     placebo = "placebo"
 
 
+class ManifestFormat(StrEnum):
+    """`render-runner export --format`."""
+
+    csv = "csv"
+    jsonl = "jsonl"
+
+
 @dataclass(frozen=True)
 class RenderSettings:
     """How frames are captured and encoded (see BENCHMARKS.md for why these defaults)."""

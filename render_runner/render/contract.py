@@ -11,7 +11,6 @@ import jsonschema
 from render_runner.config import SCHEMA_PATH
 
 
-
 class InvalidPayload(ValueError):
     """A payload that breaks the contract; the message names the field."""
 

@@ -121,7 +121,7 @@ class RenderWorker:
             self._stderr_tail = (self._stderr_tail + [line.rstrip()])[-20:]
 
     def _stderr_summary(self) -> str:
-        lines = [l for l in self._stderr_tail if l.strip()]
+        lines = [line for line in self._stderr_tail if line.strip()]
         return lines[-1][:300] if lines else "no output"
 
     def _next_reply(self, timeout: float) -> dict[str, Any] | None:
