@@ -88,3 +88,15 @@ def test_invalid_payload_is_rejected_before_rendering_naming_the_field(pool: Ren
     assert caught.value.kind == "invalid_payload" and caught.value.permanent
     assert "busiest_month" in str(caught.value)
     assert not (tmp_path / "bad.mp4").exists()
+
+
+def test_each_worker_gets_its_own_work_dir_which_is_removed_when_it_exits(bundle: VideoBundle, tmp_path: Path) -> None:
+    with RenderPool(bundle, 2, recycle_after=1, work_dir=tmp_path / "run") as pool:
+        pool.render("a", make_payload(1), tmp_path / "a.mp4", None, TINY)  # quota 1: recycled right after
+        assert pool.recycled == 1 and list((tmp_path / "run").iterdir()) == []
+        with pool._checkout() as worker:
+            worker.start()
+            environ = Path(f"/proc/{worker.pid}/environ").read_bytes().split(b"\0")
+            assert f"RECAP_WORK_DIR={worker.work_dir}".encode() in environ
+            assert worker.work_dir.is_dir() and worker.work_dir.parent == tmp_path / "run"
+    assert list((tmp_path / "run").iterdir()) == []
