@@ -236,15 +236,6 @@ def status(
         out.print(table)
 
 
-def _parse_frames(frames: str | None) -> tuple[int, int] | None:
-    if not frames:
-        return None
-    match = re.fullmatch(r"(\d+)-(\d+)", frames.strip())
-    if not match or int(match.group(1)) > int(match.group(2)):
-        raise RecapError(f"--frames {frames!r}: expected a range like 0-59")
-    return int(match.group(1)), int(match.group(2))
-
-
 def _parse_duration(text: str) -> int:
     match = re.fullmatch(r"(\d+)\s*([smhd]?)", text.strip())
     if not match:
