@@ -8,8 +8,8 @@ SQL on the job table lives in `render_runner.queue`; every other query is a dbt 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -49,6 +49,8 @@ class Database:
     # True when one process owns the database (DuckDB): work a dead run left behind can be taken
     # back at start; with many writers (Postgres) leases expire instead.
     single_writer: ClassVar[bool]
+    # connect(config, create) -> a context manager yielding an open DB-API connection
+    connect: ClassVar[Callable[[WarehouseConfig, bool], AbstractContextManager[Any]]]
 
     def __init__(self, con: Any, config: WarehouseConfig) -> None:
         self.con = con
@@ -199,7 +201,7 @@ def connect(config: WarehouseConfig, *, create: bool = False) -> Iterator[Any]:
 
     `create`: make an empty DuckDB file if there is none (demo data goes in before dbt runs).
     """
-    with _DIALECTS[config.dialect].connect(config, create) as con:  # type: ignore[attr-defined]
+    with _DIALECTS[config.dialect].connect(config, create) as con:
         yield con
 
 
