@@ -52,8 +52,10 @@ from typing import Any
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-from render_runner.render_pool import RenderPool, RenderSettings  # noqa: E402
-from render_runner.template import REMOTION_DIR, ensure_template, node_binary  # noqa: E402
+from render_runner.config import HOLD_CLIP_CLI, REMOTION_DIR, RenderSettings  # noqa: E402
+from render_runner.render.bundle import ensure_bundle  # noqa: E402
+from render_runner.render.node import node_binary  # noqa: E402
+from render_runner.render.pool import RenderPool  # noqa: E402
 from tests.warehouse_fixtures import duckdb_warehouse  # noqa: E402
 
 RESULTS = PROJECT_DIR / "bench" / "results"
@@ -189,7 +191,7 @@ class MemorySampler:
                     self.worker_series.setdefault(pid, []).append(kb)
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> "MemorySampler":
+    def __enter__(self) -> MemorySampler:
         self._thread.start()
         return self
 
@@ -263,19 +265,19 @@ def run_naive(payloads: list[dict[str, Any]], work: Path) -> tuple[Phase, list[P
     return phase, videos
 
 
-HOLD_TEMPLATES = Path(tempfile.gettempdir()) / f"bench-hold-templates-{os.getpid()}"
+HOLD_CLIPS = Path(tempfile.gettempdir()) / f"bench-hold-clips-{os.getpid()}"
 
 
-def prepare_hold_template() -> float:
+def prepare_hold_clip() -> float:
     """Make the default settings' hold clip (remotion/worker/encode/holds.mjs) in a fresh folder
     before the clock starts, like the bundle: a whole run makes it once per machine. Returns its
     CPU-seconds, which the report prints beside the per-video figures."""
-    shutil.rmtree(HOLD_TEMPLATES, ignore_errors=True)
-    env = {**os.environ, "RECAP_HOLD_CLIP_DIR": str(HOLD_TEMPLATES)}
+    shutil.rmtree(HOLD_CLIPS, ignore_errors=True)
+    env = {**os.environ, "RECAP_HOLD_CLIP_DIR": str(HOLD_CLIPS)}
     defaults = RenderSettings()
     args = ["1080x1920", "30", defaults.x264_preset, str(defaults.crf)]  # the Recap at scale 1
-    _, cpu, _, _ = measured([node_binary(), "worker/bin/hold-clip.mjs", *args], cwd=REMOTION_DIR, env=env)
-    print(f"hold template (once per machine, before the clock): {cpu:.1f} CPU-s", flush=True)
+    _, cpu, _, _ = measured([node_binary(), str(HOLD_CLIP_CLI), *args], cwd=REMOTION_DIR, env=env)
+    print(f"hold clip (once per machine, before the clock): {cpu:.1f} CPU-s", flush=True)
     return cpu
 
 
@@ -289,7 +291,7 @@ def run_runner(name: str, payloads: list[dict[str, Any]], work: Path, extra: lis
         "RECAP_KEY_SECRET": "bench-secret",
         "RECAP_FRAME_CACHE_DIR": str(cache or tmp / "frame-cache"),  # cold unless a shared cache is given
         # the hold clip (worker/encode/holds.mjs): made once per machine, before the clock (main)
-        "RECAP_HOLD_CLIP_DIR": str(HOLD_TEMPLATES),
+        "RECAP_HOLD_CLIP_DIR": str(HOLD_CLIPS),
         "COLUMNS": "200",
     }
     env.update(a.split("=", 1) for a in extra if "=" in a and not a.startswith("-"))
@@ -306,7 +308,7 @@ def run_runner(name: str, payloads: list[dict[str, Any]], work: Path, extra: lis
 
 
 def with_ssim(phase: Phase, videos: list[Path], reference: list[Path]) -> None:
-    scores = [ssim(v, r) for v, r in zip(videos, reference)]
+    scores = [ssim(v, r) for v, r in zip(videos, reference, strict=True)]
     phase.ssim_avg = sum(s[0] for s in scores) / len(scores)
     phase.ssim_min = min(s[1] for s in scores)
 
@@ -343,7 +345,7 @@ def run_rss(renders: int, scale: float) -> dict[str, Any]:
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-rss-") as tmp:
         os.environ["RECAP_FRAME_CACHE_DIR"] = str(Path(tmp) / "cache")
-        with RenderPool(ensure_template(), 1, recycle_after=10**9, max_rss_bytes=10**15) as pool:
+        with RenderPool(ensure_bundle(), 1, recycle_after=10**9, max_rss_bytes=10**15) as pool:
             for i in range(renders):
                 payload = payloads[i % len(payloads)]
                 result = pool.render(f"rss-{i}", payload, Path(tmp) / "v.mp4", Path(tmp) / "p.jpg", RenderSettings(scale=scale))
@@ -356,14 +358,20 @@ def run_rss(renders: int, scale: float) -> dict[str, Any]:
 
 # -- report ------------------------------------------------------------------------------------------
 def print_table(phases: list[Phase], naive: Phase) -> None:
-    head = f"{'configuration':38} {'wall s/video':>12} {'CPU-s/video':>12} {'vs naive':>9} {'$/1000':>7} {'peak PSS MB':>12} {'SSIM avg/min':>14} {'MB/video':>9}"
+    head = (
+        f"{'configuration':38} {'wall s/video':>12} {'CPU-s/video':>12} {'vs naive':>9} {'$/1000':>7} "
+        f"{'peak PSS MB':>12} {'SSIM avg/min':>14} {'MB/video':>9}"
+    )
     print(head)
     print("-" * len(head))
     for p in phases:
         ratio = naive.cpu_per_video / p.cpu_per_video
         s = f"{p.ssim_avg:.4f}/{p.ssim_min:.3f}" if p.ssim_avg is not None else ("reference" if p is naive else "-")
         mem = p.peak_worker_pss_mb if p is not naive else p.peak_pss_mb
-        print(f"{p.name:38} {p.wall_per_video:12.1f} {p.cpu_per_video:12.1f} {ratio:8.2f}x {p.usd_per_1000:7.2f} {mem:12.0f} {s:>14} {p.bytes_per_video / 1e6:9.2f}")
+        print(
+            f"{p.name:38} {p.wall_per_video:12.1f} {p.cpu_per_video:12.1f} {ratio:8.2f}x {p.usd_per_1000:7.2f} "
+            f"{mem:12.0f} {s:>14} {p.bytes_per_video / 1e6:9.2f}"
+        )
 
 
 def chart(data: dict[str, Any], path: Path) -> None:
@@ -378,7 +386,7 @@ def chart(data: dict[str, Any], path: Path) -> None:
     fig, ax = plt.subplots(figsize=(9, 0.6 * len(names) + 1.6))
     colors = ["#b0b0b0" if n.startswith("naive") else "#4a6fd6" for n in names]
     bars = ax.barh(names[::-1], cpu[::-1], color=colors[::-1])
-    for bar, value in zip(bars, cpu[::-1]):
+    for bar, value in zip(bars, cpu[::-1], strict=True):
         ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {value:.0f}", va="center")
     goal = phases[0]["cpu_per_video"] / 4 if names[0].startswith("naive") else None
     if goal:
@@ -413,14 +421,17 @@ def main() -> None:
         RESULTS.mkdir(parents=True, exist_ok=True)
         (RESULTS / "render-rss.json").write_text(json.dumps(data, indent=2) + "\n")
         first, last = data["series"][0], data["series"][-1]
-        print(f"worker Node RSS {first['node_rss_mb']:.0f} -> {last['node_rss_mb']:.0f} MB, tree PSS {first['tree_pss_mb']:.0f} -> {last['tree_pss_mb']:.0f} MB over {args.rss} renders")
+        print(
+            f"worker Node RSS {first['node_rss_mb']:.0f} -> {last['node_rss_mb']:.0f} MB, "
+            f"tree PSS {first['tree_pss_mb']:.0f} -> {last['tree_pss_mb']:.0f} MB over {args.rss} renders"
+        )
         return
 
     become_subreaper()
     k = args.payloads or (2 if args.quick else 3)
     payloads = load_payloads(SAMPLES[:k])
-    ensure_template()  # the bundle: built once per template, not per video
-    setup_cpu = prepare_hold_template()  # the hold template: made once per machine, not per video
+    ensure_bundle()  # the bundle: built once per template, not per video
+    setup_cpu = prepare_hold_clip()  # the hold clip: made once per machine, not per video
     configs = dict(list(LEVERS.items())[:1])
     if args.levers or args.lever:
         configs = {n: a for n, a in LEVERS.items() if not args.lever or n == next(iter(LEVERS)) or any(s in n for s in args.lever)}
@@ -436,7 +447,9 @@ def main() -> None:
         for rep in range(args.repeat):
             if previous:
                 p = previous["phases"][0]
-                naive_runs.append(Phase(p["name"], p["videos"], p["wall_s"], p["cpu_s"], p["peak_pss_mb"], p["peak_worker_pss_mb"], bytes_per_video=p["bytes_per_video"]))
+                naive_runs.append(
+                    Phase(p["name"], p["videos"], p["wall_s"], p["cpu_s"], p["peak_pss_mb"], p["peak_worker_pss_mb"], bytes_per_video=p["bytes_per_video"])
+                )
                 naive_videos = [Path(v) for v in previous["naive_videos"]]
             else:
                 print(f"[{rep + 1}/{args.repeat}] naive loop", flush=True)
@@ -462,7 +475,7 @@ def main() -> None:
             kept.append(str(keep / v.name))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-        shutil.rmtree(HOLD_TEMPLATES, ignore_errors=True)
+        shutil.rmtree(HOLD_CLIPS, ignore_errors=True)
 
     print()
     print_table(phases, naive)
@@ -485,7 +498,7 @@ def main() -> None:
         path.write_text(json.dumps(data, indent=2) + "\n")
     chart(data, RESULTS / "render-cpu.png")
     print(f"projected ${default.usd_per_1000:.2f} per 1,000 videos (runner) vs ${naive.usd_per_1000:.2f} (naive) at ${PRICE}/vCPU-hour")
-    print(f"with the one-time hold template ({setup_cpu:.1f} CPU-s) counted in these {k} videos: "
+    print(f"with the one-time hold clip ({setup_cpu:.1f} CPU-s) counted in these {k} videos: "
           f"{data['cpu_ratio_counting_one_time_costs']:.2f}x (a whole run makes it once per machine)")
     print(f"cpu_ratio={ratio:.2f}")
 

@@ -31,8 +31,8 @@ sys.path.insert(0, str(PROJECT_DIR))
 
 import psycopg2  # noqa: E402
 
-from render_runner.demo_data import write_demo_data  # noqa: E402
-from render_runner.warehouse import WarehouseConfig  # noqa: E402
+from render_runner.commands.demo_data import write_demo_data  # noqa: E402
+from render_runner.db import WarehouseConfig  # noqa: E402
 
 DBT = str(Path(sys.executable).with_name("dbt"))
 # Runs a command and prints its own peak RSS (KiB): the children's rusage of this tiny wrapper is

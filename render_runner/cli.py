@@ -1,22 +1,26 @@
-"""`render-runner`: the command line. It parses, prints and calls the modules that do the work."""
+"""`render-runner`: the command line. It parses, prints and calls the modules that do the work.
+
+Every command goes through `command()`, the one error handler: a `RecapError` is printed as one
+line that says what to do (with the traceback only under --verbose) and exits 1.
+"""
 
 from __future__ import annotations
 
-import csv
+import functools
 import json
 import os
 import re
-import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from render_runner.config import ManifestFormat, RenderMode, X264Preset
 from render_runner.errors import RecapError
-from render_runner.template import PROJECT_DIR
 
 app = typer.Typer(
     help=(
@@ -33,11 +37,11 @@ out = Console()
 
 # -- options shared by several commands (same names as dbt where dbt has them) ---------------------
 ProfilesDir = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--profiles-dir", envvar="DBT_PROFILES_DIR", help="Folder with profiles.yml (as dbt: default ./ if it has one, else ~/.dbt)."),
 ]
 Target = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--target", "-t", envvar="DBT_TARGET", help="profiles.yml target (as dbt: default the profile's `target`, i.e. dev = DuckDB)."),
 ]
 Output = Annotated[
@@ -45,24 +49,23 @@ Output = Annotated[
     typer.Option("--output", "-o", envvar="RECAP_OUTPUT", help="Where videos go: a folder (default ./out) or s3://bucket/prefix."),
 ]
 S3Endpoint = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--s3-endpoint-url", envvar=["RECAP_S3_ENDPOINT_URL", "AWS_ENDPOINT_URL"], help="S3-compatible endpoint (MinIO, R2, SeaweedFS...)."),
 ]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Print every job and full tracebacks.")]
-RenderMode = Annotated[
-    str,
+RenderModeOption = Annotated[
+    RenderMode,
     typer.Option(
         "--render-mode",
         envvar="RECAP_RENDER_MODE",
-        help="sparse: capture only the frames that move and reuse scenes shared by users, encode once (default); full: Remotion renderMedia, every frame. --frames renders full.",
+        help=(
+            "sparse: capture only the frames that move and reuse scenes shared by users, encode once (default); "
+            "full: Remotion renderMedia, every frame. --frames renders full."
+        ),
     ),
 ]
-
-
-def _render_mode(mode: str) -> str:
-    if mode not in ("sparse", "full"):
-        raise RecapError(f"--render-mode {mode!r}: expected sparse or full")
-    return mode
+Frames = Annotated[str | None, typer.Option("--frames", envvar="RECAP_FRAMES", help="Render only frames A-B (for smoke runs), e.g. 0-59.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
 
 def _parse_frames(frames: str | None) -> tuple[int, int] | None:
@@ -74,33 +77,76 @@ def _parse_frames(frames: str | None) -> tuple[int, int] | None:
     return int(match.group(1)), int(match.group(2))
 
 
-def _fail(exc: Exception, verbose: bool) -> None:
-    if verbose:
-        console.print_exception()
-    console.print(f"[red]error:[/] {exc}")
-    raise typer.Exit(1)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-@app.command()
+def command(name: str | None = None) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """`app.command`, with the one error handler around the command (which has a `verbose` option)."""
+
+    def register(fn: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(fn)
+        def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return fn(*args, **kwargs)
+            except RecapError as exc:
+                if kwargs.get("verbose"):
+                    console.print_exception()
+                console.print(f"[red]error:[/] {exc}")
+                raise typer.Exit(1) from None
+
+        app.command(name)(run)
+        return run
+
+    return register
+
+
+@command()
 def go(
-    concurrency: Annotated[Optional[int], typer.Option("--concurrency", "-c", envvar="RECAP_CONCURRENCY", min=1, help="Renders in flight on this machine (one Node worker + browser each). Default: number of CPU cores.")] = None,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            "--concurrency",
+            "-c",
+            envvar="RECAP_CONCURRENCY",
+            min=1,
+            help="Renders in flight on this machine (one Node worker + browser each). Default: number of CPU cores.",
+        ),
+    ] = None,
     output: Output = "out",
     s3_endpoint_url: S3Endpoint = None,
     target: Target = None,
     profiles_dir: ProfilesDir = None,
-    lease: Annotated[int, typer.Option("--lease", envvar="RECAP_LEASE_SECONDS", min=5, help="Seconds a claimed job stays reserved without a heartbeat; a dead runner's jobs are claimed again after it.")] = 600,
+    lease: Annotated[
+        int,
+        typer.Option(
+            "--lease",
+            envvar="RECAP_LEASE_SECONDS",
+            min=5,
+            help="Seconds a claimed job stays reserved without a heartbeat; a dead runner's jobs are claimed again after it.",
+        ),
+    ] = 600,
     max_attempts: Annotated[int, typer.Option("--max-attempts", envvar="RECAP_MAX_ATTEMPTS", min=1, help="Attempts per job before it is marked failed.")] = 3,
-    retry_backoff: Annotated[float, typer.Option("--retry-backoff", envvar="RECAP_RETRY_BACKOFF", min=0, help="Seconds before the first retry; doubles each attempt.")] = 5.0,
+    retry_backoff: Annotated[
+        float, typer.Option("--retry-backoff", envvar="RECAP_RETRY_BACKOFF", min=0, help="Seconds before the first retry; doubles each attempt.")
+    ] = 5.0,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", envvar="RECAP_RETRY_FAILED", help="Put failed jobs back in the queue first.")] = False,
     scale: Annotated[float, typer.Option("--scale", envvar="RECAP_SCALE", min=0.1, max=2, help="Render at this fraction of 1080x1920 (for smoke runs).")] = 1.0,
-    frames: Annotated[Optional[str], typer.Option("--frames", envvar="RECAP_FRAMES", help="Render only frames A-B (for smoke runs), e.g. 0-59.")] = None,
-    limit: Annotated[Optional[int], typer.Option("--limit", envvar="RECAP_LIMIT", min=1, help="Claim at most this many jobs, then stop.")] = None,
-    render_timeout: Annotated[float, typer.Option("--render-timeout", envvar="RECAP_RENDER_TIMEOUT", min=5, help="Seconds before a render is considered hung (its worker is restarted).")] = 600.0,
-    recycle_after: Annotated[int, typer.Option("--recycle-after", envvar="RECAP_RECYCLE_AFTER", min=1, help="Restart a render worker after this many renders (keeps memory flat).")] = 100,
+    frames: Frames = None,
+    limit: Annotated[int | None, typer.Option("--limit", envvar="RECAP_LIMIT", min=1, help="Claim at most this many jobs, then stop.")] = None,
+    render_timeout: Annotated[
+        float,
+        typer.Option("--render-timeout", envvar="RECAP_RENDER_TIMEOUT", min=5, help="Seconds before a render is considered hung (its worker is restarted)."),
+    ] = 600.0,
+    recycle_after: Annotated[
+        int, typer.Option("--recycle-after", envvar="RECAP_RECYCLE_AFTER", min=1, help="Restart a render worker after this many renders (keeps memory flat).")
+    ] = 100,
     jpeg_quality: Annotated[int, typer.Option("--jpeg-quality", envvar="RECAP_JPEG_QUALITY", min=1, max=100, help="JPEG quality of captured frames.")] = 80,
-    x264_preset: Annotated[str, typer.Option("--x264-preset", envvar="RECAP_X264_PRESET", help="x264 preset (ultrafast ... veryslow).")] = "veryfast",
+    x264_preset: Annotated[
+        X264Preset, typer.Option("--x264-preset", envvar="RECAP_X264_PRESET", help="x264 preset: faster encodes, bigger files first.")
+    ] = X264Preset.veryfast,
     crf: Annotated[int, typer.Option("--crf", envvar="RECAP_CRF", min=0, max=51, help="x264 constant rate factor (lower = better, bigger).")] = 20,
-    render_mode: RenderMode = "sparse",
+    render_mode: RenderModeOption = RenderMode.sparse,
     verbose: Verbose = False,
 ) -> None:
     """Render every pending recap: sync jobs from recap_payloads, then claim, render, store until none is left.
@@ -109,46 +155,37 @@ def go(
     changed or unfinished users are rendered). On the Postgres target, start it on as many machines
     as you like against one warehouse and one bucket.
     """
-    from render_runner.keys import load_secret
-    from render_runner.progress import RichObserver
-    from render_runner.render_pool import RenderSettings
-    from render_runner.runner import RunOptions, Runner
+    from render_runner.commands.go import go as run_go
+    from render_runner.commands.progress import RichObserver
+    from render_runner.config import RenderSettings, RunOptions
+    from render_runner.profiles import load_config
     from render_runner.storage import open_storage
-    from render_runner.template import ensure_template
-    from render_runner.warehouse import connect, load_config
 
-    try:
-        config = load_config(profiles_dir, target)
-        storage = open_storage(output, s3_endpoint_url)
-        secret = load_secret(PROJECT_DIR)
-        console.print(f"warehouse {config.describe()} -> {storage.describe()}")
-        template = ensure_template()
-        options = RunOptions(
-            concurrency=concurrency or os.cpu_count() or 1,
-            lease_s=lease,
-            max_attempts=max_attempts,
-            retry_backoff_s=retry_backoff,
-            retry_failed=retry_failed,
-            render_timeout_s=render_timeout,
-            recycle_after=recycle_after,
-            settings=RenderSettings(jpeg_quality=jpeg_quality, x264_preset=x264_preset, crf=crf, scale=scale, frame_range=_parse_frames(frames), mode=_render_mode(render_mode)),
-            limit=limit,
-        )
-        with connect(config) as con:
-            with RichObserver(console, verbose=verbose) as observer:
-                runner = Runner(con, config, storage, template, secret, options, observer=observer)
-                if not runner.queue.payloads_exist():
-                    raise RecapError(f"no recap_payloads table in schema {config.schema}; run `dbt build` first")
-                previous = {s: signal.signal(s, lambda *_: runner.request_stop()) for s in (signal.SIGINT, signal.SIGTERM)}
-                try:
-                    report = runner.run()
-                finally:
-                    for s, handler in previous.items():
-                        signal.signal(s, handler)
-            counts = runner.queue.counts()
-    except RecapError as exc:
-        _fail(exc, verbose)
-        return
+    config = load_config(profiles_dir, target)
+    storage = open_storage(output, s3_endpoint_url)
+    console.print(f"warehouse {config.describe()} -> {storage.describe()}")
+    settings = RenderSettings(
+        jpeg_quality=jpeg_quality,
+        x264_preset=x264_preset.value,
+        crf=crf,
+        scale=scale,
+        frame_range=_parse_frames(frames),
+        mode=render_mode.value,
+    )
+    options = RunOptions(
+        concurrency=concurrency or os.cpu_count() or 1,
+        lease_s=lease,
+        max_attempts=max_attempts,
+        retry_backoff_s=retry_backoff,
+        retry_failed=retry_failed,
+        render_timeout_s=render_timeout,
+        recycle_after=recycle_after,
+        settings=settings,
+        limit=limit,
+    )
+    with RichObserver(console, verbose=verbose) as observer:
+        result = run_go(config, storage, options, observer)
+    report, counts = result.report, result.counts
     console.print(
         f"done {report.done}, failed {report.failed}, retries {report.retried} in {report.elapsed_s:.0f} s; "
         f"queue: {counts['done']} done, {counts['failed']} failed, {counts['pending'] + counts['rendering']} left"
@@ -161,27 +198,23 @@ def go(
     if counts["failed"]:
         console.print("some jobs failed: see `render-runner status`, fix, then `render-runner go --retry-failed`")
         raise typer.Exit(2)
-    if not storage.describe().startswith("s3://"):
-        console.print(f"videos are in {Path(output).resolve()}")
+    if storage.local_dir is not None:
+        console.print(f"videos are in {storage.local_dir}")
 
 
-@app.command()
+@command()
 def status(
     target: Target = None,
     profiles_dir: ProfilesDir = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: AsJson = False,
     verbose: Verbose = False,
 ) -> None:
     """Where the run stands: counts by status, throughput, most common errors, per-runner activity."""
-    from render_runner.jobs import open_queue
-    from render_runner.warehouse import load_config
+    from render_runner.profiles import load_config
+    from render_runner.queue.queue import open_queue
 
-    try:
-        with open_queue(load_config(profiles_dir, target)) as queue:
-            state = queue.status()
-    except RecapError as exc:
-        _fail(exc, verbose)
-        return
+    with open_queue(load_config(profiles_dir, target)) as queue:
+        state = queue.stats.status()
     if as_json:
         out.print_json(json.dumps(state.as_json()))
         return
@@ -210,118 +243,101 @@ def _parse_duration(text: str) -> int:
     return int(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
 
 
-@app.command()
+@command()
 def export(
     output: Output = "out",
     s3_endpoint_url: S3Endpoint = None,
     target: Target = None,
     profiles_dir: ProfilesDir = None,
-    expires: Annotated[str, typer.Option("--expires", envvar="RECAP_EXPIRES", help="Lifetime of presigned URLs (S3): 3600, 90m, 12h, 7d (max 7d on AWS).")] = "7d",
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or jsonl.")] = "csv",
-    dest: Annotated[Optional[Path], typer.Option("--to", help="Write the manifest here instead of stdout.")] = None,
+    expires: Annotated[
+        str, typer.Option("--expires", envvar="RECAP_EXPIRES", help="Lifetime of presigned URLs (S3): 3600, 90m, 12h, 7d (max 7d on AWS).")
+    ] = "7d",
+    fmt: Annotated[ManifestFormat, typer.Option("--format", "-f", help="Manifest format.")] = ManifestFormat.csv,
+    dest: Annotated[Path | None, typer.Option("--to", help="Write the manifest here instead of stdout.")] = None,
     verbose: Verbose = False,
 ) -> None:
     """Write the delivery manifest: user id, year, video and poster URL (or local path), size, duration."""
-    from render_runner.jobs import open_queue
+    from render_runner.commands.export import manifest, save_manifest, write_manifest
+    from render_runner.profiles import load_config
+    from render_runner.queue.queue import open_queue
     from render_runner.storage import open_storage
-    from render_runner.warehouse import load_config
 
-    if fmt not in ("csv", "jsonl"):
-        _fail(RecapError("--format must be csv or jsonl"), verbose)
-    try:
-        expires_s = _parse_duration(expires)
-        storage = open_storage(output, s3_endpoint_url)
-        with open_queue(load_config(profiles_dir, target)) as queue:
-            rows = queue.done_jobs()
-        records = [
-            {
-                "user_id": r["user_id"],
-                "year": r["recap_year"],
-                "video_url": storage.url(r["output_uri"], expires_s),
-                "poster_url": storage.url(r["poster_uri"], expires_s) if r["poster_uri"] else "",
-                "bytes": r["bytes"],
-                "duration_s": r["duration_s"],
-            }
-            for r in rows
-        ]
-    except RecapError as exc:
-        _fail(exc, verbose)
+    expires_s = _parse_duration(expires)
+    storage = open_storage(output, s3_endpoint_url)
+    with open_queue(load_config(profiles_dir, target)) as queue:
+        records = manifest(queue.stats, storage, expires_s)
+    if dest is None:
+        write_manifest(records, fmt, sys.stdout)
         return
-    stream = dest.open("w", newline="") if dest else sys.stdout
-    try:
-        if fmt == "csv":
-            writer = csv.DictWriter(stream, fieldnames=["user_id", "year", "video_url", "poster_url", "bytes", "duration_s"])
-            writer.writeheader()
-            writer.writerows(records)
-        else:
-            for record in records:
-                stream.write(json.dumps(record) + "\n")
-    finally:
-        if dest:
-            stream.close()
-            console.print(f"{len(records)} videos -> {dest}")
+    save_manifest(records, fmt, dest)
+    console.print(f"{len(records)} videos -> {dest}")
 
 
-@app.command()
+@command()
 def preview(
     user_id: Annotated[int, typer.Argument(help="The user whose recap to render.")],
     still: Annotated[bool, typer.Option("--still", help="Render only the poster (JPEG), in seconds.")] = False,
-    dest: Annotated[Optional[Path], typer.Option("--out", help="Output file (default out/preview/<user>.mp4 or .jpg).")] = None,
-    year: Annotated[Optional[int], typer.Option("--year", help="Recap year (default: the one in recap_payloads).")] = None,
+    dest: Annotated[Path | None, typer.Option("--out", help="Output file (default out/preview/<user>.mp4 or .jpg).")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Recap year (default: the one in recap_payloads).")] = None,
     scale: Annotated[float, typer.Option("--scale", min=0.1, max=2, help="Fraction of 1080x1920.")] = 1.0,
-    frames: Annotated[Optional[str], typer.Option("--frames", help="Only frames A-B, e.g. 0-59.")] = None,
+    frames: Annotated[str | None, typer.Option("--frames", help="Only frames A-B, e.g. 0-59.")] = None,
     target: Target = None,
     profiles_dir: ProfilesDir = None,
     verbose: Verbose = False,
 ) -> None:
     """Render one user's video (or poster) straight from the warehouse, for designers. Touches no job."""
-    from render_runner.preview import render_preview
+    from render_runner.commands.preview import render_preview
 
-    try:
-        path = render_preview(user_id, still=still, dest=dest, year=year, scale=scale, frame_range=_parse_frames(frames), profiles_dir=profiles_dir, target=target)
-    except RecapError as exc:
-        _fail(exc, verbose)
-        return
+    path = render_preview(
+        user_id,
+        still=still,
+        dest=dest,
+        year=year,
+        scale=scale,
+        frame_range=_parse_frames(frames),
+        profiles_dir=profiles_dir,
+        target=target,
+    )
     console.print(f"wrote {path}")
 
 
-@app.command()
+@command()
 def plan(
     machines: Annotated[int, typer.Option("--machines", "-m", min=1, help="Machines the run will use.")] = 1,
     cores: Annotated[int, typer.Option("--cores", min=0, help="vCPUs per machine (default 0: this machine's).")] = 0,
-    price_per_vcpu_hour: Annotated[float, typer.Option("--price-per-vcpu-hour", envvar="RECAP_PRICE_PER_VCPU_HOUR", min=0, help="Price of one vCPU for one hour, in $.")] = 0.05,
-    calibrate: Annotated[bool, typer.Option("--calibrate", help="Measure this machine with a short render (2-3 videos) instead of the last run's timings.")] = False,
-    render_mode: RenderMode = "sparse",
+    price_per_vcpu_hour: Annotated[
+        float, typer.Option("--price-per-vcpu-hour", envvar="RECAP_PRICE_PER_VCPU_HOUR", min=0, help="Price of one vCPU for one hour, in $.")
+    ] = 0.05,
+    calibrate: Annotated[
+        bool, typer.Option("--calibrate", help="Measure this machine with a short render (2-3 videos) instead of the last run's timings.")
+    ] = False,
+    render_mode: RenderModeOption = RenderMode.sparse,
     target: Target = None,
     profiles_dir: ProfilesDir = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: AsJson = False,
     verbose: Verbose = False,
 ) -> None:
     """Estimate a run before it starts: eligible users, frames, CPU-hours, wall time and cost."""
-    from render_runner.jobs import open_queue
-    from render_runner.plan import make_plan
-    from render_runner.render_pool import RenderSettings
-    from render_runner.template import ensure_template
-    from render_runner.warehouse import load_config
+    from render_runner.commands.cost_estimate import estimate_cost
+    from render_runner.config import RenderSettings
+    from render_runner.profiles import load_config
+    from render_runner.queue.queue import open_queue
+    from render_runner.render.bundle import ensure_bundle
 
-    try:
-        config = load_config(profiles_dir, target)
-        template = ensure_template()
-        with open_queue(config) as queue:
-            if not queue.payloads_exist():
-                raise RecapError(f"no recap_payloads table in schema {config.schema}; run `dbt build` first")
-            estimate = make_plan(
-                queue,
-                template,
-                machines=machines,
-                cores=cores or os.cpu_count() or 1,
-                price_per_vcpu_hour=price_per_vcpu_hour,
-                do_calibrate=calibrate,
-                settings=RenderSettings(mode=_render_mode(render_mode)),
-            )
-    except RecapError as exc:
-        _fail(exc, verbose)
-        return
+    config = load_config(profiles_dir, target)
+    bundle = ensure_bundle()
+    with open_queue(config) as queue:
+        if not queue.payloads_exist():
+            raise RecapError(f"no recap_payloads table in schema {config.schema}; run `dbt build` first")
+        estimate = estimate_cost(
+            queue.stats,
+            bundle,
+            machines=machines,
+            cores=cores or os.cpu_count() or 1,
+            price_per_vcpu_hour=price_per_vcpu_hour,
+            do_calibrate=calibrate,
+            settings=RenderSettings(mode=render_mode.value),
+        )
     if as_json:
         out.print_json(json.dumps(estimate.as_json()))
         return
@@ -335,7 +351,7 @@ def plan(
     )
 
 
-@app.command("demo-data")
+@command("demo-data")
 def demo_data(
     users: Annotated[int, typer.Option("--users", min=1, help="Number of synthetic users.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same data).")] = 42,
@@ -345,15 +361,11 @@ def demo_data(
     verbose: Verbose = False,
 ) -> None:
     """Write realistic synthetic raw app tables (users, dreams, persons, places, emotions, links) for scale tests."""
-    from render_runner.demo_data import write_demo_data
-    from render_runner.warehouse import load_config
+    from render_runner.commands.demo_data import write_demo_data
+    from render_runner.profiles import load_config
 
-    try:
-        config = load_config(profiles_dir, target)
-        counts = write_demo_data(config, schema=schema, users=users, seed=seed)
-    except RecapError as exc:
-        _fail(exc, verbose)
-        return
+    config = load_config(profiles_dir, target)
+    counts = write_demo_data(config, schema=schema, users=users, seed=seed)
     console.print(", ".join(f"{n} {table}" for table, n in counts.items()) + f" -> {config.describe()} schema {schema}")
     console.print(f"now: dbt build --vars '{{app_schema: {schema}}}'")
 

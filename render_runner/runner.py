@@ -1,43 +1,30 @@
-"""`render-runner go`: sync the queue, then claim, render, store and record jobs until none is left.
+"""The run loop of `render-runner go`: sync the queue, then claim, render, store and record jobs until none is left.
 
 Threads: the main loop claims jobs and hands them to `concurrency` render threads (one render in
 flight each, served by the worker pool); a heartbeat renews this runner's leases. Every warehouse
 call goes through one connection under one lock, so DuckDB (single process) and Postgres (many
-runners) share the code.
+runners) share the code. What to do with a failure is the retry policy's call (`queue.retry`).
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from render_runner.contract import InvalidPayload, parse_payload
-from render_runner.jobs import Job, JobQueue, SyncResult, new_runner_id
-from render_runner.keys import object_key, poster_key, video_key
-from render_runner.render_pool import RenderError, RenderPool, RenderSettings
-from render_runner.storage import Storage
-from render_runner.template import CACHE_DIR, Template
-from render_runner.warehouse import WarehouseConfig
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    concurrency: int = 2
-    lease_s: int = 600
-    max_attempts: int = 3
-    retry_backoff_s: float = 5.0
-    retry_failed: bool = False
-    render_timeout_s: float = 600.0
-    recycle_after: int = 100
-    settings: RenderSettings = field(default_factory=RenderSettings)
-    limit: int | None = None
-    heartbeat_s: float | None = None  # default: a third of the lease
+from render_runner.config import WORK_ROOT, RunOptions
+from render_runner.db import Database
+from render_runner.queue.queue import Job, JobQueue, SyncResult, new_runner_id
+from render_runner.queue.retry import RetryPolicy, When
+from render_runner.render.bundle import VideoBundle
+from render_runner.render.contract import parse_payload
+from render_runner.render.pool import RenderError, RenderPool
+from render_runner.scratch import make_scratch_dir
+from render_runner.storage.base import Storage
+from render_runner.storage.keys import object_key, poster_key, video_key
 
 
 @dataclass
@@ -68,21 +55,21 @@ class RunObserver:
 class Runner:
     def __init__(
         self,
-        con: Any,
-        config: WarehouseConfig,
+        db: Database,
         storage: Storage,
-        template: Template,
+        bundle: VideoBundle,
         secret: bytes,
         options: RunOptions,
         observer: RunObserver | None = None,
-        work_root: Path = CACHE_DIR / "work",
+        work_root: Path = WORK_ROOT,
     ) -> None:
-        self.queue = JobQueue(con, config)
-        self.config = config
+        self.db = db
+        self.queue = JobQueue(db)
         self.storage = storage
-        self.template = template
+        self.bundle = bundle
         self.secret = secret
         self.options = options
+        self.retry = RetryPolicy(max_attempts=options.max_attempts, backoff_s=options.retry_backoff_s)
         self.observer = observer or RunObserver()
         self.runner_id = new_runner_id()
         self.report = RunReport(runner_id=self.runner_id)
@@ -118,8 +105,8 @@ class Runner:
             self.queue.ensure_table()
             if self.options.retry_failed:
                 self.queue.retry_failed()
-            sync = self.queue.sync(self.template.version, release_orphans=self.config.dialect == "duckdb")
-            counts = self.queue.counts()
+            sync = self.queue.sync(self.bundle.version, release_orphans=self.db.single_writer)
+            counts = self.queue.stats.counts()
         self.report.sync = sync
         self.observer.synced(sync, counts)
         return sync
@@ -127,16 +114,18 @@ class Runner:
     def run(self) -> RunReport:
         started = time.monotonic()
         self.prepare()
-        work_dir = self._work_dir()
+        # this run's scratch folder (the render workers' are inside); those of runs that died are removed
+        work_dir = make_scratch_dir(self.work_root, self.runner_id.rsplit(":", 1)[-1])
         heartbeat = threading.Thread(target=self._heartbeat, daemon=True)
         in_flight: dict[Future[str], Job] = {}
         claimed_total = 0
         try:
             with RenderPool(
-                self.template,
+                self.bundle,
                 self.options.concurrency,
                 timeout_s=self.options.render_timeout_s,
                 recycle_after=self.options.recycle_after,
+                work_dir=work_dir,
             ) as pool, ThreadPoolExecutor(max_workers=self.options.concurrency, thread_name_prefix="render") as executor:
                 self._pool = pool
                 heartbeat.start()
@@ -170,7 +159,7 @@ class Runner:
                     if time.monotonic() - last_tick > 2.0:
                         last_tick = time.monotonic()
                         with self._db:
-                            counts = self.queue.counts()
+                            counts = self.queue.stats.counts()
                         self.observer.tick(counts, len(in_flight))
                 if self._abort.is_set():
                     pool.kill()
@@ -207,7 +196,7 @@ class Runner:
                 ok = self.queue.complete(
                     job,
                     self.runner_id,
-                    template_version=self.template.version,
+                    template_version=self.bundle.version,
                     output_uri=video_uri,
                     poster_uri=poster_uri,
                     size_bytes=size,
@@ -228,25 +217,20 @@ class Runner:
             shutil.rmtree(job_dir, ignore_errors=True)
 
     def _record_failure(self, job: Job, exc: Exception) -> str:
-        if isinstance(exc, RenderError) and exc.kind == "aborted" or self._abort.is_set():
+        decision = self.retry.decide(exc, job.attempts, aborting=self._abort.is_set())
+        if decision.when is When.NOW:
             with self._db:
                 self.queue.release(self.runner_id, [(job.user_id, job.recap_year)])
-            self.observer.finished(job, "released", "aborted")
+            self.observer.finished(job, "released", decision.message)
             return "released"
-        permanent = isinstance(exc, InvalidPayload) or (isinstance(exc, RenderError) and exc.permanent)
-        message = str(exc) if isinstance(exc, (InvalidPayload, RenderError)) else f"{type(exc).__name__}: {exc}"
-        message = " ".join(message.split())
-        backoff = self.options.retry_backoff_s * (2 ** max(job.attempts - 1, 0))
         with self._db:
-            status = self.queue.fail(
-                job, self.runner_id, message, max_attempts=self.options.max_attempts, backoff_s=backoff, permanent=permanent
-            )
+            status = self.queue.fail(job, self.runner_id, decision.message, retry_after_s=decision.retry_after_s)
         if status == "failed":
             self.report.failed += 1
-            self.report.errors.append(f"user {job.user_id}: {message}")
+            self.report.errors.append(f"user {job.user_id}: {decision.message}")
         elif status == "pending":
             self.report.retried += 1
-        self.observer.finished(job, status if status != "pending" else "retry", message)
+        self.observer.finished(job, status if status != "pending" else "retry", decision.message)
         return status
 
     def _heartbeat(self) -> None:
@@ -254,24 +238,3 @@ class Runner:
         while not self._finished.wait(interval):
             with self._db:
                 self.queue.renew(self.runner_id, self.options.lease_s)
-
-    def _work_dir(self) -> Path:
-        """This run's scratch folder; scratch folders of runs that died on this host are removed."""
-        self.work_root.mkdir(parents=True, exist_ok=True)
-        for stale in self.work_root.iterdir():
-            pid = stale.name.split("-")[0]
-            if pid.isdigit() and not _pid_alive(int(pid)):
-                shutil.rmtree(stale, ignore_errors=True)
-        path = self.work_root / f"{os.getpid()}-{self.runner_id.rsplit(':', 1)[-1]}"
-        path.mkdir(parents=True, exist_ok=True)
-        return path
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -59,19 +59,26 @@ const result = await encodeVideo({{segments: {json.dumps(scenes)}, work: {json.d
   splice: {json.dumps(splice)}}});
 console.log(JSON.stringify(result));
 """
-    env = {"PATH": f"{Path(FFMPEG).parent}:/usr/bin:/bin", "RECAP_FFMPEG": ffmpeg, "RECAP_HOLD_CLIP_DIR": str(tmp_path / "hold-clips"), "HOME": str(tmp_path)}
+    env = {
+        "PATH": f"{Path(FFMPEG).parent}:/usr/bin:/bin",
+        "RECAP_FFMPEG": ffmpeg,
+        "RECAP_HOLD_CLIP_DIR": str(tmp_path / "hold-clips"),
+        "HOME": str(tmp_path),
+    }
     out = node(script, env)
     assert json.loads(out.strip().splitlines()[-1]) == {"holdsSpliced": splice and ffmpeg == FFMPEG}
     return video
 
 
 def frame_md5s(video: Path) -> list[str]:
-    out = subprocess.run([FFMPEG, "-hide_banner", "-loglevel", "error", "-i", str(video), "-f", "framemd5", "-"], check=True, capture_output=True, text=True).stdout
+    cmd = [FFMPEG, "-hide_banner", "-loglevel", "error", "-i", str(video), "-f", "framemd5", "-"]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return [line.split(",")[-1].strip() for line in out.splitlines() if line and not line.startswith("#")]
 
 
 def packet_sizes(video: Path) -> list[int]:
-    out = subprocess.run([FFPROBE, "-v", "error", "-select_streams", "v:0", "-show_entries", "packet=size", "-of", "csv=p=0", str(video)], check=True, capture_output=True, text=True).stdout
+    cmd = [FFPROBE, "-v", "error", "-select_streams", "v:0", "-show_entries", "packet=size", "-of", "csv=p=0", str(video)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return [int(line) for line in out.split()]
 
 
@@ -123,7 +130,8 @@ const stream = await spliceHolds({{encoded: readFileSync(out), scenes: {json.dum
   why: (r) => {{ reason = r; }}}});
 console.log(JSON.stringify({{spliced: stream !== null, reason}}));
 """
-    result = json.loads(node(script, {"PATH": "/usr/bin:/bin", "RECAP_HOLD_CLIP_DIR": str(tmp_path / "hold-clips"), "HOME": str(tmp_path)}).strip().splitlines()[-1])
+    env = {"PATH": "/usr/bin:/bin", "RECAP_HOLD_CLIP_DIR": str(tmp_path / "hold-clips"), "HOME": str(tmp_path)}
+    result = json.loads(node(script, env).strip().splitlines()[-1])
     assert result == {"spliced": False, "reason": "a scene keyframe is not an IDR with the hold clip parameter sets"}
 
 

@@ -9,8 +9,11 @@ from typing import Any
 
 import pytest
 
-from render_runner.jobs import JobQueue
-from render_runner.warehouse import connect, load_config
+from render_runner.db import Database, connect
+from render_runner.profiles import load_config
+from render_runner.queue.queue import Job, JobQueue
+from render_runner.queue.retry import RetryPolicy
+from render_runner.render.contract import InvalidPayload
 from tests.warehouse_fixtures import ScratchWarehouse, duckdb_warehouse, make_payload, postgres_warehouse
 
 
@@ -30,7 +33,7 @@ def warehouse(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytes
 def queue(warehouse: ScratchWarehouse) -> Iterator[JobQueue]:
     config = load_config(warehouse.profiles_dir, warehouse.target)
     with connect(config) as con:
-        q = JobQueue(con, config)
+        q = JobQueue(Database.for_connection(con, config))
         q.ensure_table()
         yield q
 
@@ -38,8 +41,15 @@ def queue(warehouse: ScratchWarehouse) -> Iterator[JobQueue]:
 def test_sync_creates_one_pending_job_per_payload(queue: JobQueue) -> None:
     result = queue.sync("v1", release_orphans=False)
     assert result.new == 5
-    assert queue.counts() == {"pending": 5, "rendering": 0, "done": 0, "failed": 0}
+    assert queue.stats.counts() == {"pending": 5, "rendering": 0, "done": 0, "failed": 0}
     assert queue.sync("v1", release_orphans=False).new == 0
+
+
+def _fail(queue: JobQueue, job: Job, owner: str, error: str, *, max_attempts: int, backoff_s: float, permanent: bool = False) -> str:
+    """Record a failure the way the runner does: the retry policy decides, the queue records."""
+    exc = InvalidPayload(error) if permanent else RuntimeError(error)
+    decision = RetryPolicy(max_attempts=max_attempts, backoff_s=backoff_s).decide(exc, job.attempts)
+    return queue.fail(job, owner, error, retry_after_s=decision.retry_after_s)
 
 
 def _finish_all(queue: JobQueue, owner: str, version: str) -> None:
@@ -89,14 +99,14 @@ def test_heartbeat_keeps_a_lease_alive(queue: JobQueue) -> None:
 def test_failure_retries_after_backoff_then_marks_failed_with_reason(queue: JobQueue) -> None:
     queue.sync("v1", release_orphans=False)
     job = queue.claim("a", 1, 60)[0]
-    assert queue.fail(job, "a", "boom 1", max_attempts=2, backoff_s=1) == "pending"
+    assert _fail(queue, job, "a", "boom 1", max_attempts=2, backoff_s=1) == "pending"
     assert all(j.user_id != job.user_id for j in queue.claim("a", 10, 60))  # still in backoff
     queue.release("a")
     time.sleep(1.2)
     again = [j for j in queue.claim("a", 10, 60) if j.user_id == job.user_id]
     assert again and again[0].attempts == 2
-    assert queue.fail(again[0], "a", "boom 2", max_attempts=2, backoff_s=0) == "failed"
-    status = queue.status()
+    assert _fail(queue, again[0], "a", "boom 2", max_attempts=2, backoff_s=0) == "failed"
+    status = queue.stats.status()
     assert status.counts["failed"] == 1
     assert status.top_errors == [("boom 2", 1)]
 
@@ -104,15 +114,15 @@ def test_failure_retries_after_backoff_then_marks_failed_with_reason(queue: JobQ
 def test_invalid_payload_fails_at_once_without_retries(queue: JobQueue) -> None:
     queue.sync("v1", release_orphans=False)
     job = queue.claim("a", 1, 60)[0]
-    assert queue.fail(job, "a", "invalid payload: dreams.total", max_attempts=3, backoff_s=0, permanent=True) == "failed"
+    assert _fail(queue, job, "a", "invalid payload: dreams.total", max_attempts=3, backoff_s=0, permanent=True) == "failed"
 
 
 def test_retry_failed_puts_failed_jobs_back(queue: JobQueue) -> None:
     queue.sync("v1", release_orphans=False)
     job = queue.claim("a", 1, 60)[0]
-    queue.fail(job, "a", "x", max_attempts=1, backoff_s=0)
+    _fail(queue, job, "a", "x", max_attempts=1, backoff_s=0)
     assert queue.retry_failed() == 1
-    assert queue.counts()["failed"] == 0
+    assert queue.stats.counts()["failed"] == 0
 
 
 def test_release_returns_jobs_without_counting_the_attempt(queue: JobQueue) -> None:
@@ -127,13 +137,13 @@ def test_sync_on_duckdb_releases_jobs_left_rendering_by_a_dead_run(queue: JobQue
     queue.sync("v1", release_orphans=False)
     queue.claim("dead", 2, 600)
     assert queue.sync("v1", release_orphans=True).released == 2
-    assert queue.counts()["rendering"] == 0
+    assert queue.stats.counts()["rendering"] == 0
 
 
 def test_status_reports_counts_throughput_and_runners(queue: JobQueue) -> None:
     queue.sync("v1", release_orphans=False)
     _finish_all(queue, "runner-1", "v1")
-    state = queue.status().as_json()
+    state = queue.stats.status().as_json()
     assert state["counts"] == {"pending": 0, "rendering": 0, "done": 5, "failed": 0}
     assert state["done_last_minutes"]["15"] == 5
     assert state["runners"][0]["runner"] == "runner-1" and state["runners"][0]["done_last_15_min"] == 5
@@ -153,7 +163,7 @@ def test_many_runners_creating_the_job_table_at_once_do_not_collide(pg_database:
         with connect(config) as con:
             start.wait()
             try:
-                JobQueue(con, config).ensure_table()
+                JobQueue(Database.for_connection(con, config)).ensure_table()
             except BaseException as exc:  # collected and asserted below
                 errors.append(exc)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from render_runner.jobs import JobQueue
-from render_runner.warehouse import WarehouseConfig
+from render_runner.db import Database, WarehouseConfig
+from render_runner.queue.queue import JobQueue
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -17,7 +17,7 @@ def test_dbt_source_documents_every_column_of_the_runner_job_table(tmp_path: Pat
     path = tmp_path / "w.duckdb"
     config = WarehouseConfig(target="dev", dialect="duckdb", schema="main", duckdb_path=path)
     con = duckdb.connect(str(path))
-    JobQueue(con, config).ensure_table()
+    JobQueue(Database.for_connection(con, config)).ensure_table()
     created = {r[0] for r in con.execute("select column_name from information_schema.columns where table_name = 'render_jobs'").fetchall()}
     con.close()
 

@@ -143,7 +143,7 @@ def test_three_runners_on_one_postgres_queue_render_every_job_exactly_once(pg: S
     out = tmp_path / "out"
     procs = [start_go(pg, out, "--concurrency", "1") for _ in range(3)]
     logs = [p.communicate(timeout=900)[0] for p in procs]
-    assert [p.returncode for p in procs] == [0, 0, 0], "\n".join(l[-2000:] for l in logs)
+    assert [p.returncode for p in procs] == [0, 0, 0], "\n".join(log[-2000:] for log in logs)
     finished = Counter(u for log in logs for u in rendered_users(log))
     assert sorted(finished) == users and set(finished.values()) == {1}
     assert sum(1 for log in logs if rendered_users(log)) >= 2  # the work really was shared

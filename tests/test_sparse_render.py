@@ -18,8 +18,9 @@ from typing import Any
 
 import pytest
 
-from render_runner.render_pool import RenderPool, RenderSettings
-from render_runner.template import ensure_template
+from render_runner.config import RenderSettings
+from render_runner.render.bundle import ensure_bundle
+from render_runner.render.pool import RenderPool
 
 pytestmark = pytest.mark.slow
 
@@ -63,7 +64,7 @@ def pool(frame_cache: Path) -> Iterator[RenderPool]:
     mp = pytest.MonkeyPatch()
     mp.setenv("RECAP_FRAME_CACHE_DIR", str(frame_cache))  # the workers inherit it
     try:
-        with RenderPool(ensure_template(), 1) as p:
+        with RenderPool(ensure_bundle(), 1) as p:
             yield p
     finally:
         mp.undo()
@@ -104,7 +105,9 @@ def test_every_sparse_frame_matches_the_full_render(sparse_video: Path, full_vid
     assert scores[worst] >= 0.97, f"frame {worst} differs: SSIM {scores[worst]:.4f}"
 
 
-def test_a_video_made_from_cached_scenes_matches_the_captured_one(pool: RenderPool, payload: dict[str, Any], sparse_video: Path, tmp_path: Path, frame_cache: Path) -> None:
+def test_a_video_made_from_cached_scenes_matches_the_captured_one(
+    pool: RenderPool, payload: dict[str, Any], sparse_video: Path, tmp_path: Path, frame_cache: Path
+) -> None:
     # Scenes are cached the second time their key is seen (admission), served from the third on.
     for name in ("second", "third"):
         pool.render(name, payload, tmp_path / f"{name}.mp4", None, RenderSettings(mode="sparse", **HALF))

@@ -21,9 +21,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from render_runner import storage as storage_module
 from render_runner.errors import RecapError
-from render_runner.keys import SECRET_ENV_VAR, load_secret, object_key, poster_key, video_key
 from render_runner.storage import (
     LocalStorage,
     S3Settings,
@@ -33,6 +31,10 @@ from render_runner.storage import (
     open_storage,
     parse_s3_uri,
 )
+from render_runner.storage import local as local_storage
+from render_runner.storage import s3 as s3_storage
+from render_runner.storage.keys import object_key, poster_key, video_key
+from render_runner.storage.secret import SECRET_ENV_VAR, load_secret
 from tests.s3_server import SeaweedS3
 
 MiB = 1024 * 1024
@@ -131,7 +133,7 @@ def test_local_put_overwrites_the_same_key(tmp_path: Path) -> None:
 
 
 def test_local_put_across_filesystems_copies_without_leaving_temp_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(storage_module, "_rename_into_place", lambda src, final: False)  # as if EXDEV
+    monkeypatch.setattr(local_storage, "_rename_into_place", lambda src, final: False)  # as if EXDEV
     storage = LocalStorage(tmp_path / "out")
     storage.put(write_file(tmp_path / "render.mp4", b"x" * 100_000), "2024/abc.mp4", "video/mp4")
     assert storage.size("2024/abc.mp4") == 100_000
@@ -146,7 +148,7 @@ def test_failure_mid_copy_leaves_neither_a_partial_file_nor_a_temp_file(tmp_path
         writer.write(reader.read(50_000))
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(storage_module, "_rename_into_place", lambda src, final: False)
+    monkeypatch.setattr(local_storage, "_rename_into_place", lambda src, final: False)
     monkeypatch.setattr(shutil, "copyfileobj", copy_half_then_fail)
     source = write_file(tmp_path / "new.mp4", b"n" * 100_000)
     with pytest.raises(StorageError, match="No space left on device") as info:
@@ -284,7 +286,7 @@ def test_an_unknown_aws_profile_is_a_storage_error(monkeypatch: pytest.MonkeyPat
 )
 def test_service_errors_become_one_readable_line(error: Any, status: int, reason: str, transient: bool) -> None:
     response: Any = {"Error": error, "ResponseMetadata": {"HTTPStatusCode": status}}
-    assert storage_module._describe_error(ClientError(response, "PutObject"), "http://s3") == (reason, transient)
+    assert s3_storage._describe_error(ClientError(response, "PutObject"), "http://s3") == (reason, transient)
 
 
 def test_default_transfer_and_network_settings_fail_fast_and_use_multipart() -> None:

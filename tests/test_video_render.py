@@ -165,7 +165,8 @@ def test_scenes_hold_still_from_their_settle_frame_to_their_end(bundle_dir: Path
     (up to anti-aliasing noise on a few pixels), so a held range can be rendered once."""
     sample = REMOTION_DIR / "samples" / "en-three-of-each.json"
     timeline = timeline_of(sample)
-    frames = {r["frame"]: Path(r["path"]) for r in render(bundle_dir, tmp_path, "--holds", "--format", "png", "--scale", "0.5", str(sample)) if r["kind"] == "frame"}
+    records = render(bundle_dir, tmp_path, "--holds", "--format", "png", "--scale", "0.5", str(sample))
+    frames = {r["frame"]: Path(r["path"]) for r in records if r["kind"] == "frame"}
     moving_check = []
     for scene in timeline["scenes"]:
         settled, last = scene["settledAt"], scene["from"] + scene["durationInFrames"] - 1

@@ -17,7 +17,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from render_runner.demo_data import write_demo_data
+from render_runner.commands.demo_data import write_demo_data
 from tests.warehouse_fixtures import ScratchWarehouse, duckdb_warehouse, postgres_warehouse
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -230,7 +230,7 @@ def reference_payloads(raw: dict[str, list[tuple[Any, ...]]], zones: set[str], y
         user = users.get(user_id)
         if deleted_at is not None or user is None or user["deleted"]:
             continue
-        local = dreamt_at.replace(tzinfo=dt.timezone.utc).astimezone(user["zone"])
+        local = dreamt_at.replace(tzinfo=dt.UTC).astimezone(user["zone"])
         local_dates[dream_id] = (user_id, local.date())
         flags[dream_id] = (bool(lucid), bool(nightmare))
     this_year = {d: v for d, v in local_dates.items() if v[1].year == year}
@@ -265,7 +265,7 @@ def reference_payloads(raw: dict[str, list[tuple[Any, ...]]], zones: set[str], y
     for user_id, total in eligible.items():
         days = sorted({day for u, day in this_year.values() if u == user_id})
         longest = run = 1
-        for before, after in zip(days, days[1:]):
+        for before, after in zip(days, days[1:], strict=False):
             run = run + 1 if (after - before).days == 1 else 1
             longest = max(longest, run)
         months = Counter(day.month for u, day in this_year.values() if u == user_id)

@@ -10,9 +10,9 @@ import duckdb
 import psycopg2
 import pytest
 
-from render_runner.demo_data import TABLES, write_demo_data
+from render_runner.commands.demo_data import TABLES, write_demo_data
+from render_runner.db import WarehouseConfig
 from render_runner.errors import RecapError
-from render_runner.warehouse import WarehouseConfig
 
 
 def _duckdb_config(path: Path) -> WarehouseConfig:

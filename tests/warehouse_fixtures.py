@@ -19,7 +19,7 @@ import duckdb
 import psycopg2
 import pytest
 
-from render_runner.warehouse import WarehouseConfig
+from render_runner.db import WarehouseConfig
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DBT = str(Path(sys.executable).with_name("dbt"))
@@ -125,7 +125,7 @@ class ScratchWarehouse:
     def jobs(self) -> dict[int, dict[str, Any]]:
         cols = ["user_id", "status", "attempts", "last_error", "output_uri", "poster_uri", "rendered_by", "payload_hash", "lease_owner"]
         rows = self.execute(f'select {", ".join(cols)} from "{self.schema}".render_jobs order by user_id')
-        return {int(r[0]): dict(zip(cols, r)) for r in rows}
+        return {int(r[0]): dict(zip(cols, r, strict=True)) for r in rows}
 
 
 def _dbt_env() -> dict[str, str]:

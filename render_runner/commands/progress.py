@@ -7,7 +7,7 @@ import time
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from render_runner.jobs import Job, SyncResult
+from render_runner.queue.queue import Job, SyncResult
 from render_runner.runner import RunObserver
 
 
@@ -33,7 +33,7 @@ class RichObserver(RunObserver):
         self.finished_here = 0
         self.in_flight = 0
 
-    def __enter__(self) -> "RichObserver":
+    def __enter__(self) -> RichObserver:
         self.progress.start()
         return self
 

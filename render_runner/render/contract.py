@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import jsonschema
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "recap_payload.schema.json"
+from render_runner.config import SCHEMA_PATH
 
 
 class InvalidPayload(ValueError):

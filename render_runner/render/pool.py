@@ -4,6 +4,10 @@ This module is the narrow boundary to Remotion: a payload and output paths go in
 JPEG poster come out. Each worker opens its browser once and renders many jobs; it is recycled
 after `recycle_after` renders, when its memory grows past `max_rss_bytes`, when it crashes, or
 when a render exceeds `timeout_s`.
+
+Each worker process gets its own scratch folder, `RECAP_WORK_DIR`, inside the pool's work folder
+(the runner's own, or one the pool makes under `.render-cache/work`, swept when its pid is dead);
+the folder is removed when the worker exits or is recycled.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import threading
@@ -20,10 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from render_runner.browser import find_browser
-from render_runner.template import REMOTION_DIR, Template, node_binary
+from render_runner.config import REMOTION_DIR, RENDER_WORKER_SCRIPT, WORK_ROOT, RenderSettings
+from render_runner.render.browser import find_browser
+from render_runner.render.bundle import VideoBundle
+from render_runner.render.node import node_binary
+from render_runner.scratch import make_scratch_dir
 
-WORKER_SCRIPT = REMOTION_DIR / "worker" / "render-worker.mjs"
+WORK_DIR_ENV = "RECAP_WORK_DIR"
 
 
 class RenderError(Exception):
@@ -36,34 +44,6 @@ class RenderError(Exception):
     @property
     def permanent(self) -> bool:
         return self.kind == "invalid_payload"
-
-
-@dataclass(frozen=True)
-class RenderSettings:
-    """How frames are captured and encoded (see BENCHMARKS.md for why these defaults)."""
-
-    jpeg_quality: int = 80
-    x264_preset: str = "veryfast"
-    crf: int = 20
-    tabs: int = 1
-    scale: float = 1.0
-    frame_range: tuple[int, int] | None = None
-    # "sparse": capture only the frames that move (remotion/worker/sparse.mjs), encode once;
-    # "full": Remotion's renderMedia, every frame. With a frame_range the worker renders "full".
-    mode: str = "sparse"
-    # On-disk LRU cache of captured scenes shared by users (e.g. the outro), per machine, in
-    # $TMPDIR/dream-recap-frame-cache (RECAP_FRAME_CACHE_DIR; RECAP_FRAME_CACHE_MB overrides the size).
-    frame_cache_mb: int = 4096
-
-    def as_worker_settings(self) -> dict[str, Any]:
-        return {
-            "jpegQuality": self.jpeg_quality,
-            "x264Preset": self.x264_preset,
-            "crf": self.crf,
-            "tabs": self.tabs,
-            "mode": self.mode,
-            "frameCacheMb": self.frame_cache_mb,
-        }
 
 
 @dataclass(frozen=True)
@@ -84,25 +64,29 @@ class RenderResult:
 
 @dataclass
 class RenderWorker:
-    """One Node process with one browser; renders one job at a time."""
+    """One Node process with one browser; renders one job at a time, in its own scratch folder."""
 
-    template: Template
+    bundle: VideoBundle
     browser: str | None
     timeout_s: float
+    work_dir: Path  # RECAP_WORK_DIR of the process; exists while the process runs
     renders: int = 0
     last_rss: int = 0
     _proc: subprocess.Popen[str] | None = field(default=None, repr=False)
     _replies: queue.Queue[dict[str, Any] | None] = field(default_factory=queue.Queue, repr=False)
 
     def start(self) -> None:
-        cmd = [node_binary(), str(WORKER_SCRIPT), "--serve-url", str(self.template.serve_url)]
+        cmd = [node_binary(), str(RENDER_WORKER_SCRIPT), "--serve-url", str(self.bundle.bundle_dir)]
         if self.browser:
             cmd += ["--browser", self.browser]
+        shutil.rmtree(self.work_dir, ignore_errors=True)
+        self.work_dir.mkdir(parents=True)
         # Its own session: a Ctrl-C in the terminal reaches the runner, which decides what to do,
         # not the renders in flight.
         self._proc = subprocess.Popen(
             cmd,
             cwd=REMOTION_DIR,
+            env={**os.environ, WORK_DIR_ENV: str(self.work_dir)},
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -137,7 +121,7 @@ class RenderWorker:
             self._stderr_tail = (self._stderr_tail + [line.rstrip()])[-20:]
 
     def _stderr_summary(self) -> str:
-        lines = [l for l in self._stderr_tail if l.strip()]
+        lines = [line for line in self._stderr_tail if line.strip()]
         return lines[-1][:300] if lines else "no output"
 
     def _next_reply(self, timeout: float) -> dict[str, Any] | None:
@@ -206,7 +190,7 @@ class RenderWorker:
         )
 
     def kill(self) -> None:
-        """Stop the worker and everything it started (browser, ffmpeg)."""
+        """Stop the worker and everything it started (browser, ffmpeg), and remove its scratch folder."""
         proc, self._proc = self._proc, None
         if proc is None:
             return
@@ -218,6 +202,7 @@ class RenderWorker:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
+        shutil.rmtree(self.work_dir, ignore_errors=True)
 
     def close(self) -> None:
         """Let the worker finish cleanly (it closes its browser), killing it if it does not."""
@@ -234,25 +219,35 @@ class RenderWorker:
 
 
 class RenderPool:
-    """`size` workers; `render()` is thread-safe and blocks until a worker is free."""
+    """`size` workers; `render()` is thread-safe and blocks until a worker is free.
+
+    `work_dir`: the folder the workers' scratch folders go in (the runner passes its own); by
+    default the pool makes one under `.render-cache/work` and removes it when it closes.
+    """
 
     def __init__(
         self,
-        template: Template,
+        bundle: VideoBundle,
         size: int,
         *,
         timeout_s: float = 600.0,
         recycle_after: int = 100,
         max_rss_bytes: int = 1_500_000_000,
         browser: str | None = None,
+        work_dir: Path | None = None,
     ) -> None:
-        self.template = template
+        self.bundle = bundle
         self.size = size
         self.recycle_after = recycle_after
         self.max_rss_bytes = max_rss_bytes
         browser = browser or find_browser()
+        self._own_work_dir = work_dir is None
+        self.work_dir = make_scratch_dir(WORK_ROOT) if work_dir is None else work_dir
         self._idle: queue.Queue[RenderWorker] = queue.Queue()
-        self._all = [RenderWorker(template=template, browser=browser, timeout_s=timeout_s) for _ in range(size)]
+        self._all = [
+            RenderWorker(bundle=bundle, browser=browser, timeout_s=timeout_s, work_dir=self.work_dir / f"worker-{i}")
+            for i in range(size)
+        ]
         for worker in self._all:
             self._idle.put(worker)
         self.recycled = 0
@@ -294,8 +289,10 @@ class RenderPool:
             t.start()
         for t in threads:
             t.join()
+        if self._own_work_dir:
+            shutil.rmtree(self.work_dir, ignore_errors=True)
 
-    def __enter__(self) -> "RenderPool":
+    def __enter__(self) -> RenderPool:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -1,21 +1,19 @@
-"""Which headless browser Remotion should drive."""
+"""Which headless browser Remotion should drive: RECAP_BROWSER_EXECUTABLE, else the first
+executable of scripts/browser-candidates.txt (the one list Python, Node and the shell script read)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+from render_runner.config import BROWSER_CANDIDATES_FILE
 from render_runner.errors import RecapError
 
-# Debian's /usr/bin/chromium is a wrapper script that adds flags and prints shell errors;
-# the real binary lives in /usr/lib/chromium.
-CANDIDATES = (
-    "/usr/lib/chromium/chromium",
-    "/usr/bin/chromium",
-    "/usr/bin/chromium-browser",
-    "/usr/bin/google-chrome",
-    "/usr/bin/google-chrome-stable",
-)
+
+def browser_candidates(path: Path = BROWSER_CANDIDATES_FILE) -> list[str]:
+    """The list's paths, best first: one a line, `#` starts a comment."""
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line]
 
 
 def find_browser() -> str | None:
@@ -25,7 +23,7 @@ def find_browser() -> str | None:
         if not os.access(explicit, os.X_OK):
             raise RecapError(f"RECAP_BROWSER_EXECUTABLE={explicit} is not an executable file")
         return explicit
-    for candidate in CANDIDATES:
+    for candidate in browser_candidates():
         if Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return candidate
     return None

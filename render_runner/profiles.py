@@ -1,42 +1,18 @@
-"""Open the warehouse that dbt builds, from the same profiles.yml and target as dbt.
-
-Only connection handling lives here; SQL on the job table lives in `jobs.py`, every other
-query is a dbt model.
-"""
+"""Read the warehouse settings from the same profiles.yml and target as dbt, by dbt's rules."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import jinja2
 import yaml
 
+from render_runner.db import WarehouseConfig
 from render_runner.errors import RecapError
 
 PROFILE_NAME = "dream_recap"
-Dialect = Literal["duckdb", "postgres"]
-
-
-@dataclass(frozen=True)
-class WarehouseConfig:
-    """Connection settings for one dbt target."""
-
-    target: str
-    dialect: Dialect
-    schema: str
-    duckdb_path: Path | None = None
-    pg_dsn: dict[str, Any] | None = None
-
-    def describe(self) -> str:
-        if self.dialect == "duckdb":
-            return f"duckdb:{self.duckdb_path} (schema {self.schema})"
-        dsn = self.pg_dsn or {}
-        return f"postgres://{dsn.get('user')}@{dsn.get('host')}:{dsn.get('port')}/{dsn.get('dbname')} (schema {self.schema})"
 
 
 def default_profiles_dir() -> Path:
@@ -110,39 +86,3 @@ def load_config(profiles_dir: Path | str | None = None, target: str | None = Non
         }
         return WarehouseConfig(target=chosen, dialect="postgres", schema=str(out["schema"]), pg_dsn=dsn)
     raise RecapError(f"target {chosen!r} has type {kind!r}; render-runner supports duckdb and postgres")
-
-
-@contextmanager
-def connect(config: WarehouseConfig) -> Iterator[Any]:
-    """A DB-API connection to the warehouse (autocommit off on Postgres; DuckDB is autocommit)."""
-    if config.dialect == "duckdb":
-        import duckdb
-
-        assert config.duckdb_path is not None
-        if not config.duckdb_path.exists():
-            raise RecapError(f"warehouse {config.duckdb_path} does not exist; run `dbt build` first")
-        try:
-            con = duckdb.connect(str(config.duckdb_path))
-        except duckdb.IOException as exc:
-            if "lock" in str(exc).lower():
-                raise RecapError(
-                    f"{config.duckdb_path} is in use by another process (another render-runner or dbt?); "
-                    "DuckDB allows one writer at a time - wait for it, or use the Postgres target to run many runners"
-                ) from exc
-            raise
-        try:
-            yield con
-        finally:
-            con.close()
-    else:
-        import psycopg2
-
-        assert config.pg_dsn is not None
-        try:
-            con = psycopg2.connect(**{k: v for k, v in config.pg_dsn.items() if v is not None})
-        except psycopg2.OperationalError as exc:
-            raise RecapError(f"cannot connect to Postgres ({config.describe()}): {str(exc).strip()}") from exc
-        try:
-            yield con
-        finally:
-            con.close()

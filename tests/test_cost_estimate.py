@@ -1,4 +1,4 @@
-"""`render-runner plan`: eligible users, frames and the projection from the last run's timings."""
+"""The cost estimate (`render-runner plan`): eligible users, frames and the projection from the last run's timings."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from render_runner.commands.cost_estimate import estimate_cost
+from render_runner.db import Database
 from render_runner.errors import RecapError
-from render_runner.jobs import JobQueue
-from render_runner.plan import make_plan
-from render_runner.template import Template
-from render_runner.warehouse import load_config
+from render_runner.profiles import load_config
+from render_runner.queue.queue import JobQueue
+from render_runner.render.bundle import VideoBundle
 from tests.warehouse_fixtures import duckdb_warehouse, make_payload
 
-TEMPLATE = Template(serve_url=Path("/nonexistent"), version="template-v1")
+BUNDLE = VideoBundle(bundle_dir=Path("/nonexistent"), version="template-v1")
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def _queue(con: duckdb.DuckDBPyConnection) -> JobQueue:
-    queue = JobQueue(con, load_config())
+    queue = JobQueue(Database.for_connection(con, load_config()))
     queue.ensure_table()
     return queue
 
@@ -52,7 +53,7 @@ def test_plan_counts_users_not_done_and_projects_from_recorded_render_times(ware
         con.close()
         _mark_done(warehouse, 1, render_ms=40_000)
         con = duckdb.connect(str(warehouse.duckdb_path))
-        plan = make_plan(_queue(con), TEMPLATE, machines=2, cores=4, price_per_vcpu_hour=0.05)
+        plan = estimate_cost(_queue(con).stats, BUNDLE, machines=2, cores=4, price_per_vcpu_hour=0.05)
     finally:
         con.close()
     assert plan.eligible == 2
@@ -73,7 +74,7 @@ def test_a_changed_template_makes_done_users_eligible_again(warehouse) -> None:
     _mark_done(warehouse, 1, render_ms=40_000, template_version="template-v0")
     con = duckdb.connect(str(warehouse.duckdb_path))
     try:
-        plan = make_plan(_queue(con), TEMPLATE, machines=1, cores=2)
+        plan = estimate_cost(_queue(con).stats, BUNDLE, machines=1, cores=2)
     finally:
         con.close()
     assert plan.eligible == 3
@@ -83,6 +84,6 @@ def test_plan_without_timings_asks_for_a_calibration(warehouse) -> None:
     con = duckdb.connect(str(warehouse.duckdb_path))
     try:
         with pytest.raises(RecapError, match="--calibrate"):
-            make_plan(_queue(con), TEMPLATE, machines=1, cores=2)
+            estimate_cost(_queue(con).stats, BUNDLE, machines=1, cores=2)
     finally:
         con.close()

@@ -8,7 +8,7 @@ unknown ones, deleted users and dreams, duplicate links, links to other users' p
 and links to rows that do not exist.
 
 The same (users, seed) gives the same rows on every warehouse: rows are generated once into CSV
-files and bulk-loaded (DuckDB `read_csv`, Postgres `COPY FROM STDIN`), which also keeps 30,000 users
+files and bulk-loaded (`Database.load_csv`: DuckDB `read_csv`, Postgres `COPY FROM STDIN`), which also keeps 30,000 users
 / ~1,000,000 dreams to tens of seconds.
 """
 
@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from render_runner.db import Database, WarehouseConfig, open_database
 from render_runner.errors import RecapError
-from render_runner.warehouse import WarehouseConfig, connect
 
 # Table name -> [(column, type)], the app source contract. Types are valid on DuckDB and Postgres.
 TABLES: dict[str, list[tuple[str, str]]] = {
@@ -217,36 +217,13 @@ def _generate(tables: _CsvTables, users: int, rng: random.Random) -> None:
                      WINDOW_START + dt.timedelta(seconds=rng.randrange(WINDOW_SECONDS)), False, False, None))
 
 
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def _load_duckdb(con: Any, schema: str, paths: dict[str, Path]) -> None:
-    con.execute(f"create schema if not exists {_quote(schema)}")
+def _load(db: Database, schema: str, paths: dict[str, Path]) -> None:
+    db.execute(f"create schema if not exists {db.quote(schema)}")
     for table, columns in TABLES.items():
-        relation = f"{_quote(schema)}.{_quote(table)}"
-        con.execute(f"drop table if exists {relation}")
-        con.execute(f"create table {relation} ({', '.join(f'{c} {t}' for c, t in columns)})")
-        spec = "{" + ", ".join(f"'{c}': '{t.upper()}'" for c, t in columns) + "}"
-        con.execute(
-            f"insert into {relation} select * from read_csv(?, columns = {spec}, header = false, "
-            "delim = ',', quote = '\"', escape = '\"', nullstr = '\\N', allow_quoted_nulls = false, "
-            "auto_detect = false, strict_mode = true)",
-            [str(paths[table])],
-        )
-
-
-def _load_postgres(con: Any, schema: str, paths: dict[str, Path]) -> None:
-    with con.cursor() as cur:
-        cur.execute(f"create schema if not exists {_quote(schema)}")
-        for table, columns in TABLES.items():
-            relation = f"{_quote(schema)}.{_quote(table)}"
-            cur.execute(f"drop table if exists {relation}")
-            cur.execute(f"create table {relation} ({', '.join(f'{c} {t}' for c, t in columns)})")
-            with paths[table].open(encoding="utf-8") as file:
-                cur.copy_expert(f"copy {relation} from stdin with (format csv, null '\\N')", file)
-            cur.execute(f"analyze {relation}")
-    con.commit()
+        relation = db.table(table, schema)
+        db.execute(f"drop table if exists {relation}")
+        db.execute(f"create table {relation} ({', '.join(f'{c} {t}' for c, t in columns)})")
+        db.load_csv(relation, columns, paths[table])
 
 
 def write_demo_data(config: WarehouseConfig, schema: str = "app", users: int = 1000, seed: int = 42) -> dict[str, int]:
@@ -265,17 +242,7 @@ def write_demo_data(config: WarehouseConfig, schema: str = "app", users: int = 1
             _generate(tables, users, rng)
         finally:
             tables.close()
-        if config.dialect == "duckdb":
-            import duckdb
-
-            assert config.duckdb_path is not None
-            if not config.duckdb_path.exists():  # connect() only opens existing warehouses
-                config.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
-                duckdb.connect(str(config.duckdb_path)).close()
-        with connect(config) as con:
-            if config.dialect == "duckdb":
-                _load_duckdb(con, schema, tables.paths)
-            else:
-                _load_postgres(con, schema, tables.paths)
+        with open_database(config, create=True) as db:  # demo data may come before any dbt build
+            _load(db, schema, tables.paths)
         return dict(tables.counts)
 

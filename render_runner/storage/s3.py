@@ -1,25 +1,15 @@
-"""Where finished videos and posters go: a local folder (the default) or an S3 bucket.
+"""An S3 bucket (or an S3-compatible server) as storage: `s3://bucket/prefix/<key>`.
 
-The runner only sees the `Storage` protocol; `open_storage(--output)` picks the backend. Keys are
-relative to the storage root (the folder, or `s3://bucket/prefix`) and are built by
-`render_runner.keys`. Both backends are idempotent (a retried job overwrites the same key) and
-never expose a partial object: the local folder renames a complete file into place, S3 only shows
-an object once its (multipart) upload has completed.
-
-Every failure is a `StorageError` with a one-line reason, because the runner stores that string in
-the job's `last_error` for a person to read.
+S3 only shows an object once its (multipart) upload has completed, so no partial object is ever
+visible. Errors are described in one line and classified as transient or not for the retry policy.
 """
 
 from __future__ import annotations
 
-import errno
 import os
-import secrets
-import shutil
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import boto3
 from boto3.exceptions import S3UploadFailedError
@@ -35,75 +25,15 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from render_runner.errors import RecapError
+from render_runner.storage.base import StorageError, check_key, transient_os_error
 
 S3Client = Any  # boto3 generates client classes at run time; there is no importable type
 
 MiB = 1024 * 1024
 MAX_PRESIGN_EXPIRES_S = 7 * 24 * 3600  # SigV4 presigned URLs cannot live longer than 7 days
-TEMP_MARKER = ".tmp-"  # `<final name>.tmp-<random>`: in-progress local writes
 
 # Error codes worth retrying: the service is busy or briefly broken, not misconfigured.
 _TRANSIENT_CODES = {"InternalError", "ServiceUnavailable", "SlowDown", "RequestTimeout", "Throttling"}
-
-
-class StorageError(RecapError):
-    """Storing or reading an object failed; the message is one readable line.
-
-    `transient` is a hint for the retry policy: False means retrying will not help until someone
-    changes the configuration (missing bucket, wrong credentials, unreadable local file).
-    """
-
-    def __init__(self, message: str, *, transient: bool = True) -> None:
-        super().__init__(message)
-        self.transient = transient
-
-
-class Storage(Protocol):
-    """What the runner needs from a place that stores rendered files."""
-
-    def put(self, local_path: Path, relative_key: str, content_type: str) -> str:
-        """Store the file under the key (overwriting) and return its URI.
-
-        The local file may be moved away (the local backend renames it into place when it can),
-        so the caller must not rely on it afterwards and cleans up with `missing_ok=True`.
-        """
-        ...
-
-    def uri(self, relative_key: str) -> str:
-        """The URI `put` returns for this key, without storing anything."""
-        ...
-
-    def exists(self, relative_key: str) -> bool: ...
-
-    def size(self, relative_key: str) -> int | None:
-        """Size in bytes, or None when there is no such object."""
-        ...
-
-    def url(self, uri_or_key: str, expires_s: int) -> str:
-        """Where a person can fetch it: a presigned GET URL (S3) or an absolute path (local)."""
-        ...
-
-    def delete(self, relative_key: str) -> None:
-        """Remove the object if present (tests and cleanup)."""
-        ...
-
-    def describe(self) -> str:
-        """One line for logs and the progress header, e.g. `s3://bucket/prefix at http://...`."""
-        ...
-
-
-def open_storage(output: str, s3_endpoint_url: str | None = None, settings: S3Settings | None = None) -> Storage:
-    """`s3://bucket/prefix` -> S3Storage (bucket checked now), anything else -> a local folder."""
-    if output.startswith("s3://"):
-        bucket, prefix = parse_s3_uri(output)
-        storage = S3Storage(bucket, prefix, endpoint_url=s3_endpoint_url, settings=settings or S3Settings())
-        storage.check_bucket()
-        return storage
-    root = Path(output.removeprefix("file://")).expanduser()
-    local = LocalStorage(root)
-    local.ensure_root()
-    return local
 
 
 def parse_s3_uri(uri: str) -> tuple[str, str]:
@@ -113,141 +43,6 @@ def parse_s3_uri(uri: str) -> tuple[str, str]:
     if not bucket:
         raise StorageError(f"invalid S3 output {uri!r}: expected s3://bucket or s3://bucket/prefix", transient=False)
     return bucket, prefix.strip("/")
-
-
-def check_key(relative_key: str) -> str:
-    """Reject keys that could escape the storage root or mean different things on S3 and disk."""
-    parts = relative_key.split("/")
-    if not relative_key or relative_key.startswith("/") or any(p in ("", ".", "..") for p in parts):
-        raise StorageError(f"invalid storage key {relative_key!r}: expected a relative path like 2024/abc.mp4", transient=False)
-    return relative_key
-
-
-# --------------------------------------------------------------------------------------- local
-
-
-@dataclass(frozen=True)
-class LocalStorage:
-    """A folder: `<root>/<key>`. Writes are atomic: a complete file is renamed into place."""
-
-    root: Path
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "root", Path(self.root).absolute())
-
-    def ensure_root(self) -> None:
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StorageError(f"cannot create output folder {self.root}: {exc.strerror}", transient=False) from exc
-
-    def path_for(self, relative_key: str) -> Path:
-        return self.root / check_key(relative_key)
-
-    def uri(self, relative_key: str) -> str:
-        return str(self.path_for(relative_key))
-
-    def put(self, local_path: Path, relative_key: str, content_type: str) -> str:
-        final = self.path_for(relative_key)
-        try:
-            final.parent.mkdir(parents=True, exist_ok=True)
-            if not _rename_into_place(Path(local_path), final):
-                _copy_into_place(Path(local_path), final)
-            _fsync_dir(final.parent)
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            raise StorageError(f"saving {local_path} to {final} failed: {reason}", transient=exc.errno in _TRANSIENT_ERRNOS) from exc
-        return str(final)
-
-    def exists(self, relative_key: str) -> bool:
-        return self.path_for(relative_key).is_file()
-
-    def size(self, relative_key: str) -> int | None:
-        try:
-            return self.path_for(relative_key).stat().st_size
-        except FileNotFoundError:
-            return None
-
-    def url(self, uri_or_key: str, expires_s: int) -> str:
-        """The absolute path (local files do not expire; `expires_s` is accepted for symmetry)."""
-        path = uri_or_key.removeprefix("file://")
-        if os.path.isabs(path):
-            return path
-        return str(self.path_for(path))
-
-    def delete(self, relative_key: str) -> None:
-        self.path_for(relative_key).unlink(missing_ok=True)
-
-    def describe(self) -> str:
-        return f"local folder {self.root}"
-
-    def remove_stale_temp_files(self, older_than_s: float = 3600.0) -> int:
-        """Delete `*.tmp-*` files left by a process killed mid-copy; returns how many.
-
-        Only old ones: a younger temp file may belong to another runner writing right now.
-        """
-        cutoff = time.time() - older_than_s
-        removed = 0
-        for path in self.root.rglob(f"*{TEMP_MARKER}*"):
-            try:
-                if path.is_file() and path.stat().st_mtime < cutoff:
-                    path.unlink()
-                    removed += 1
-            except FileNotFoundError:
-                continue
-        return removed
-
-
-# Local errors that can pass on their own (disk full after cleanup, NFS hiccup); the rest won't.
-_TRANSIENT_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EAGAIN, errno.EBUSY, errno.ETIMEDOUT, errno.ESTALE}
-
-
-def _rename_into_place(src: Path, final: Path) -> bool:
-    """Move `src` to `final` atomically if both are on one filesystem; False if they are not."""
-    _fsync_file(src)  # the data must be on disk before the name points at it
-    try:
-        os.replace(src, final)
-    except OSError as exc:
-        if exc.errno == errno.EXDEV:
-            return False
-        raise
-    return True
-
-
-def _copy_into_place(src: Path, final: Path) -> None:
-    """Copy to `<final>.tmp-<random>` next to `final`, then rename; the temp file never survives."""
-    tmp = final.with_name(f"{final.name}{TEMP_MARKER}{secrets.token_hex(6)}")
-    try:
-        with open(src, "rb") as reader, open(tmp, "xb") as writer:
-            shutil.copyfileobj(reader, writer, 4 * MiB)
-            writer.flush()
-            os.fsync(writer.fileno())
-        os.replace(tmp, final)
-    except BaseException:  # also Ctrl-C: no temp file is left behind either way
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _fsync_file(path: Path) -> None:
-    with open(path, "rb") as f:
-        os.fsync(f.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    """Make a rename durable; some filesystems cannot fsync a directory, which is fine."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-# ------------------------------------------------------------------------------------------ S3
 
 
 @dataclass(frozen=True)
@@ -336,6 +131,10 @@ class S3Storage:
         where = self.endpoint_url or f"AWS ({self._client.meta.region_name or 'default region'})"
         root = f"s3://{self.bucket}/{self.prefix}" if self.prefix else f"s3://{self.bucket}"
         return f"{root} at {where}"
+
+    @property
+    def local_dir(self) -> None:
+        return None
 
     def check_bucket(self) -> None:
         """Fail early, with the reason, if the bucket is missing or not ours to use.
@@ -448,7 +247,7 @@ def _describe_error(exc: BaseException, endpoint_url: str | None) -> tuple[str, 
         return (f"{code}: {message}" if message else code), transient
     if isinstance(exc, OSError):
         name = f" {exc.filename}" if getattr(exc, "filename", None) else ""
-        return f"cannot read{name}: {exc.strerror or exc}", exc.errno in _TRANSIENT_ERRNOS
+        return f"cannot read{name}: {exc.strerror or exc}", transient_os_error(exc)
     if isinstance(exc, BotoCoreError):
         return str(exc), True
     return f"{type(exc).__name__}: {exc}", True

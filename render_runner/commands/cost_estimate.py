@@ -1,4 +1,4 @@
-"""`render-runner plan`: what a run will cost before it starts.
+"""`render-runner plan`: the cost estimate of a run before it starts.
 
 Counts the eligible users (recap_payloads rows without a done job for the same payload and
 template), the frames their videos show and the frames a sparse render captures, then projects
@@ -28,9 +28,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from render_runner.config import REMOTION_DIR, TIMELINE_STATS_CLI, RenderSettings
 from render_runner.errors import RecapError
-from render_runner.render_pool import RenderPool, RenderSettings
-from render_runner.template import REMOTION_DIR, Template, node_binary
+from render_runner.queue.stats import QueueStats
+from render_runner.render.bundle import VideoBundle
+from render_runner.render.node import node_binary
+from render_runner.render.pool import RenderPool
 
 DEFAULT_PRICE_PER_VCPU_HOUR = 0.05
 SAMPLE_JOBS = 200  # recent done jobs averaged for the "last run" estimate
@@ -56,7 +59,7 @@ class Throughput:
 
 
 @dataclass(frozen=True)
-class Plan:
+class CostEstimate:
     eligible: int
     frames: FrameStats
     throughput: Throughput
@@ -86,13 +89,8 @@ class Plan:
 
 
 # -- the warehouse side ------------------------------------------------------------------------------
-def eligible_payloads(queue: Any, template_version: str) -> list[str]:
-    """Payloads (as JSON text) that `render-runner go` would render now."""
-    return queue.payloads_to_render(template_version)
-
-
-def recorded_throughput(queue: Any) -> Throughput | None:
-    values = queue.recent_render_ms(SAMPLE_JOBS)
+def recorded_throughput(stats: QueueStats) -> Throughput | None:
+    values = stats.recent_render_ms(SAMPLE_JOBS)
     if not values:
         return None
     wall_s = sum(values) / len(values) / 1000
@@ -103,7 +101,7 @@ def recorded_throughput(queue: Any) -> Throughput | None:
 def frame_stats(payloads: list[str]) -> FrameStats:
     """Frames shown and captured, from the composition's own timeline (remotion/src/timeline.ts)."""
     proc = subprocess.run(
-        [node_binary(), str(REMOTION_DIR / "worker" / "sparse.mjs"), "--timeline-stats"],
+        [node_binary(), str(TIMELINE_STATS_CLI)],
         input="".join(p.replace("\n", " ") + "\n" for p in payloads),
         cwd=REMOTION_DIR,
         capture_output=True,
@@ -153,13 +151,13 @@ def _cold_frame_cache(path: Path) -> Iterator[None]:
             os.environ["RECAP_FRAME_CACHE_DIR"] = previous
 
 
-def calibrate(template: Template, payloads: list[str], settings: RenderSettings, renders: int = 2) -> Throughput:
+def calibrate(bundle: VideoBundle, payloads: list[str], settings: RenderSettings, renders: int = 2) -> Throughput:
     """Render a few payloads on one worker (the first one also warms the browser, and is not counted)."""
     if not payloads:
         raise RecapError("nothing to calibrate on: no eligible payload")
     chosen = [json.loads(payloads[i % len(payloads)]) for i in range(renders + 1)]
     cpu, wall = [], []
-    with tempfile.TemporaryDirectory(prefix="recap-calibrate-") as tmp, _cold_frame_cache(Path(tmp) / "cache"), RenderPool(template, 1) as pool:
+    with tempfile.TemporaryDirectory(prefix="recap-calibrate-") as tmp, _cold_frame_cache(Path(tmp) / "cache"), RenderPool(bundle, 1) as pool:
         for i, payload in enumerate(chosen):
             worker_pid = pool.worker_pids()[0] if pool.worker_pids() else None
             before = process_tree_cpu_s(worker_pid) if worker_pid else 0.0
@@ -178,24 +176,25 @@ def calibrate(template: Template, payloads: list[str], settings: RenderSettings,
     )
 
 
-def make_plan(
-    queue: Any,
-    template: Template,
+def estimate_cost(
+    stats: QueueStats,
+    bundle: VideoBundle,
     *,
     machines: int,
     cores: int,
     price_per_vcpu_hour: float = DEFAULT_PRICE_PER_VCPU_HOUR,
     do_calibrate: bool = False,
     settings: RenderSettings | None = None,
-) -> Plan:
-    payloads = eligible_payloads(queue, template.version)
+) -> CostEstimate:
+    """Eligible users (what `go` would render now), their frames, and the projection."""
+    payloads = stats.payloads_to_render(bundle.version)
     frames = frame_stats(payloads)
-    throughput = None if do_calibrate else recorded_throughput(queue)
+    throughput = None if do_calibrate else recorded_throughput(stats)
     if throughput is None:
         if not do_calibrate:
             raise RecapError("no recorded timings yet (no done job); run `render-runner plan --calibrate` to measure this machine")
-        throughput = calibrate(template, payloads, settings or RenderSettings())
-    return Plan(
+        throughput = calibrate(bundle, payloads, settings or RenderSettings())
+    return CostEstimate(
         eligible=len(payloads),
         frames=frames,
         throughput=throughput,

@@ -1,0 +1,102 @@
+"""Where things are, and the settings of a run: project paths, render settings, run options.
+
+Every path to a file outside this package (the Remotion project, the Node scripts the runner
+starts, the payload schema, the browser list) is a constant here, so a move on the Node side is
+a one-line change on the Python side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+REMOTION_DIR = PROJECT_DIR / "remotion"
+CACHE_DIR = PROJECT_DIR / ".render-cache"  # bundles, and the runners' scratch folders (work/)
+WORK_ROOT = CACHE_DIR / "work"
+SCHEMA_PATH = PROJECT_DIR / "schemas" / "recap_payload.schema.json"
+BROWSER_CANDIDATES_FILE = PROJECT_DIR / "scripts" / "browser-candidates.txt"
+
+# The Node entry points the runner starts (run with cwd=REMOTION_DIR).
+RENDER_WORKER_SCRIPT = REMOTION_DIR / "worker" / "render-worker.mjs"  # the JSON-lines render worker
+BUNDLE_SCRIPT = REMOTION_DIR / "worker" / "bundle.mjs"  # bundle once: prints {"serveUrl", ...}
+TIMELINE_STATS_CLI = REMOTION_DIR / "worker" / "bin" / "timeline-stats.mjs"  # frames to capture per payload (cost estimate)
+HOLD_CLIP_CLI = REMOTION_DIR / "worker" / "bin" / "hold-clip.mjs"  # makes the H.264 hold clip up front (bench)
+# What goes into the bundle, relative to REMOTION_DIR: the composition's sources, its locked
+# dependencies; and the payload contract. Their hash names the bundle and is its version.
+BUNDLE_SOURCES = ("src", "samples", "package-lock.json", "tsconfig.json", "remotion.config.ts")
+
+
+class RenderMode(StrEnum):
+    """sparse: capture only the frames that move, reuse shared scenes, encode once; full: every frame."""
+
+    sparse = "sparse"
+    full = "full"
+
+
+class X264Preset(StrEnum):
+    """x264's presets, fastest first."""
+
+    ultrafast = "ultrafast"
+    superfast = "superfast"
+    veryfast = "veryfast"
+    faster = "faster"
+    fast = "fast"
+    medium = "medium"
+    slow = "slow"
+    slower = "slower"
+    veryslow = "veryslow"
+    placebo = "placebo"
+
+
+class ManifestFormat(StrEnum):
+    """`render-runner export --format`."""
+
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """How frames are captured and encoded (see BENCHMARKS.md for why these defaults)."""
+
+    jpeg_quality: int = 80
+    x264_preset: str = X264Preset.veryfast
+    crf: int = 20
+    tabs: int = 1
+    scale: float = 1.0
+    frame_range: tuple[int, int] | None = None
+    # "sparse": capture only the frames that move (remotion/worker/sparse.mjs), encode once;
+    # "full": Remotion's renderMedia, every frame. With a frame_range the worker renders "full".
+    mode: str = RenderMode.sparse
+    # On-disk LRU cache of captured scenes shared by users (e.g. the outro), per machine, in
+    # $TMPDIR/dream-recap-frame-cache (RECAP_FRAME_CACHE_DIR; RECAP_FRAME_CACHE_MB overrides the size).
+    frame_cache_mb: int = 4096
+
+    def as_worker_settings(self) -> dict[str, Any]:
+        return {
+            "jpegQuality": self.jpeg_quality,
+            "x264Preset": str(self.x264_preset),
+            "crf": self.crf,
+            "tabs": self.tabs,
+            "mode": str(self.mode),
+            "frameCacheMb": self.frame_cache_mb,
+        }
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What `render-runner go` was asked to do (the CLI fills it from options and RECAP_* variables)."""
+
+    concurrency: int = 2
+    lease_s: int = 600
+    max_attempts: int = 3
+    retry_backoff_s: float = 5.0
+    retry_failed: bool = False
+    render_timeout_s: float = 600.0
+    recycle_after: int = 100
+    settings: RenderSettings = field(default_factory=RenderSettings)
+    limit: int | None = None
+    heartbeat_s: float | None = None  # default: a third of the lease

@@ -1,0 +1,1 @@
+"""The render job queue: the `render_jobs` table, its state machine, its reports and the retry policy."""

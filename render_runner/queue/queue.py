@@ -1,0 +1,294 @@
+r"""The job queue's state machine: sync from `recap_payloads`, claim, renew, complete, fail, release.
+
+One row per (user, year). Life of a job:
+
+    pending --claim--> rendering --complete--> done
+       ^                  |  \--fail (retry later, after a backoff)--> pending
+       |                  |  \--fail (retry never)--> failed
+       |                  |  \--release (retry now: stopped; the attempt is not counted)--> pending
+       |                  \--lease expired (its runner died) --> claimable again
+       \-- sync: a done job whose payload_hash or template_version changed; --retry-failed
+
+Which failure is retried when is the retry policy's call (`render_runner.queue.retry`); this
+module carries the decision out. On Postgres, claims skip rows another runner is claiming
+(`for update skip locked`), so any number of runners on any number of machines can share one
+queue; a lease (renewed by a heartbeat) marks who renders what, and a job whose lease expired is
+claimed again. On DuckDB one process owns the file; jobs a dead run left `rendering` are released
+when the next run starts.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from render_runner.db import Database, Statement, WarehouseConfig, open_database
+from render_runner.queue.schema import JobTable
+from render_runner.queue.stats import QueueStats, payload_text
+
+
+def new_runner_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+@dataclass(frozen=True)
+class Job:
+    user_id: int
+    recap_year: int
+    attempts: int
+    payload_text: str
+    payload_hash: str
+
+    @property
+    def job_id(self) -> str:
+        return f"{self.user_id}-{self.recap_year}"
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    new: int
+    changed: int
+    unchanged_done: int
+    released: int
+
+
+class JobQueue:
+    """All writes of the job table; `stats` reads it. Not thread-safe: the runner serialises calls."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.table = JobTable(db)
+        self.stats = QueueStats(db)
+
+    def ensure_table(self) -> None:
+        self.table.ensure()
+
+    def payloads_exist(self) -> bool:
+        return self.table.payloads_exist()
+
+    # -- sync -------------------------------------------------------------------------------
+    def sync(self, template_version: str, release_orphans: bool) -> SyncResult:
+        """Bring the queue in line with recap_payloads: new users pending, changed done jobs pending.
+
+        `release_orphans` (DuckDB, single process): jobs left `rendering` by a run that died go
+        back to pending now; on Postgres, leases expire instead.
+        """
+        statements: list[Statement] = [
+            *self.db.lock_statements("dream_recap.render_jobs.sync"),  # one sync at a time
+            (
+                """
+                update {jobs} set status = 'pending', lease_owner = null, lease_expires_at = null,
+                    attempts = greatest(attempts - 1, 0), updated_at = now()
+                where status = 'rendering' and %s
+                returning user_id
+                """,
+                (release_orphans,),
+            ),
+            (
+                """
+                insert into {jobs} (user_id, recap_year, status, attempts, payload_hash, available_at, created_at, updated_at)
+                select p.user_id, p.recap_year, 'pending', 0, p.payload_hash, now(), now(), now()
+                from {payloads} as p
+                on conflict (user_id, recap_year) do nothing
+                returning user_id
+                """,
+                (),
+            ),
+            (
+                """
+                update {jobs} as j set status = 'pending', attempts = 0, last_error = null,
+                    available_at = now(), updated_at = now()
+                from {payloads} as p
+                where j.user_id = p.user_id and j.recap_year = p.recap_year and j.status = 'done'
+                    and (j.payload_hash is distinct from p.payload_hash or j.template_version is distinct from %s)
+                returning j.user_id
+                """,
+                (template_version,),
+            ),
+        ]
+        released, new, changed = self.table.transaction(statements)[-3:]
+        done = self.stats.counts()["done"]
+        return SyncResult(new=len(new), changed=len(changed), unchanged_done=done, released=len(released))
+
+    def retry_failed(self) -> int:
+        rows = self.table.run(
+            """
+            update {jobs} set status = 'pending', attempts = 0, available_at = now(), updated_at = now()
+            where status = 'failed'
+            returning user_id
+            """,
+            fetch=True,
+        )
+        return len(rows)
+
+    # -- claiming ---------------------------------------------------------------------------
+    def claim(self, owner: str, limit: int, lease_s: int) -> list[Job]:
+        """Take up to `limit` jobs: pending ones whose backoff has passed, or ones whose lease expired."""
+        rows = self.table.transaction(
+            [
+                (
+                    """
+                    update {jobs} set status = 'rendering', lease_owner = %s,
+                        lease_expires_at = now() + %s * interval '1 second',
+                        attempts = attempts + 1, started_at = now(), updated_at = now()
+                    where (user_id, recap_year) in (
+                        select j.user_id, j.recap_year
+                        from {jobs} as j
+                        inner join {payloads} as p on p.user_id = j.user_id and p.recap_year = j.recap_year
+                        where (j.status = 'pending' and coalesce(j.available_at, now()) <= now())
+                           or (j.status = 'rendering' and j.lease_expires_at < now())
+                        order by j.available_at, j.user_id
+                        limit %s
+                        """
+                    + self.db.skip_locked("j")
+                    + """
+                    )
+                    returning user_id, recap_year, attempts
+                    """,
+                    (owner, lease_s, limit),
+                )
+            ]
+        )[0]
+        if not rows:
+            return []
+        keys = {(int(r[0]), int(r[1])): int(r[2]) for r in rows}
+        payload_rows = self.table.run(
+            """
+            select user_id, recap_year, cast(payload as varchar), payload_hash
+            from {payloads}
+            where user_id in ("""
+            + ", ".join(["%s"] * len(keys))
+            + ")",
+            [k[0] for k in keys],
+            fetch=True,
+        )
+        jobs: list[Job] = []
+        for user_id, year, payload, payload_hash in payload_rows:
+            key = (int(user_id), int(year))
+            if key in keys:
+                jobs.append(
+                    Job(
+                        user_id=key[0],
+                        recap_year=key[1],
+                        attempts=keys[key],
+                        payload_text=payload_text(payload),
+                        payload_hash=str(payload_hash),
+                    )
+                )
+        return jobs
+
+    def renew(self, owner: str, lease_s: int) -> int:
+        rows = self.table.run(
+            """
+            update {jobs} set lease_expires_at = now() + %s * interval '1 second'
+            where lease_owner = %s and status = 'rendering'
+            returning user_id
+            """,
+            (lease_s, owner),
+            fetch=True,
+        )
+        return len(rows)
+
+    def holds_lease(self, job: Job, owner: str) -> bool:
+        rows = self.table.run(
+            """
+            select count(*) from {jobs}
+            where user_id = %s and recap_year = %s and lease_owner = %s and status = 'rendering'
+            """,
+            (job.user_id, job.recap_year, owner),
+            fetch=True,
+        )
+        return bool(rows[0][0])
+
+    def waiting(self) -> int:
+        """Jobs that are not claimable now but will be: in backoff, or rendering under another lease."""
+        rows = self.table.run(
+            """
+            select count(*) from {jobs} as j
+            inner join {payloads} as p on p.user_id = j.user_id and p.recap_year = j.recap_year
+            where j.status in ('pending', 'rendering')
+            """,
+            fetch=True,
+        )
+        return int(rows[0][0])
+
+    # -- outcomes ---------------------------------------------------------------------------
+    def complete(
+        self,
+        job: Job,
+        owner: str,
+        *,
+        template_version: str,
+        output_uri: str,
+        poster_uri: str | None,
+        size_bytes: int,
+        render_ms: int,
+        duration_s: float,
+    ) -> bool:
+        """Mark done; False if this runner no longer held the lease (another runner took it over)."""
+        rows = self.table.run(
+            """
+            update {jobs} set status = 'done', lease_owner = null, lease_expires_at = null,
+                payload_hash = %s, template_version = %s, output_uri = %s, poster_uri = %s,
+                bytes = %s, render_ms = %s, duration_s = %s, last_error = null, rendered_by = %s,
+                finished_at = now(), updated_at = now()
+            where user_id = %s and recap_year = %s and lease_owner = %s and status = 'rendering'
+            returning user_id
+            """,
+            (
+                job.payload_hash, template_version, output_uri, poster_uri, size_bytes, render_ms, duration_s, owner,
+                job.user_id, job.recap_year, owner,
+            ),
+            fetch=True,
+        )
+        return bool(rows)
+
+    def fail(self, job: Job, owner: str, error: str, *, retry_after_s: float | None) -> str:
+        """Record a failed attempt: pending again after `retry_after_s`, or `failed` when it is None.
+
+        Returns the new status, or "lost" when this runner no longer held the lease.
+        """
+        status = "failed" if retry_after_s is None else "pending"
+        rows = self.table.run(
+            """
+            update {jobs} set
+                status = %s, last_error = %s, lease_owner = null, lease_expires_at = null,
+                available_at = now() + %s * interval '1 second',
+                finished_at = case when %s = 'failed' then now() else finished_at end,
+                updated_at = now()
+            where user_id = %s and recap_year = %s and lease_owner = %s and status = 'rendering'
+            returning status
+            """,
+            (status, error[:1000], retry_after_s or 0.0, status, job.user_id, job.recap_year, owner),
+            fetch=True,
+        )
+        return str(rows[0][0]) if rows else "lost"
+
+    def release(self, owner: str, keys: Sequence[tuple[int, int]] | None = None) -> int:
+        """Give jobs back (retry now: a graceful stop or an abort): pending again, the attempt not counted."""
+        sql = """
+            update {jobs} set status = 'pending', lease_owner = null, lease_expires_at = null,
+                attempts = greatest(attempts - 1, 0), available_at = now(), updated_at = now()
+            where lease_owner = %s and status = 'rendering'
+        """
+        params: list[Any] = [owner]
+        if keys is not None:
+            if not keys:
+                return 0
+            sql += " and user_id in (" + ", ".join(["%s"] * len(keys)) + ")"
+            params += [k[0] for k in keys]
+        return len(self.table.run(sql + " returning user_id", params, fetch=True))
+
+
+@contextmanager
+def open_queue(config: WarehouseConfig) -> Iterator[JobQueue]:
+    """The job queue on a fresh warehouse connection, its table created if missing."""
+    with open_database(config) as db:
+        queue = JobQueue(db)
+        queue.ensure_table()
+        yield queue

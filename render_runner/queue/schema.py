@@ -1,0 +1,88 @@
+"""The `render_jobs` table: its names, its DDL and its versioned upgrades.
+
+The runner owns the table (dbt only declares it as a source, models/staging/_runner__sources.yml,
+which must list the same columns: tests/test_job_table_contract.py checks it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from render_runner.db import Database, Rows, Statement
+
+JOBS_TABLE = "render_jobs"
+PAYLOADS_TABLE = "recap_payloads"
+STATUSES = ("pending", "rendering", "done", "failed")
+
+_TS = "timestamptz"
+CREATE = f"""
+create table if not exists {{jobs}} (
+    user_id bigint not null,
+    recap_year integer not null,
+    status varchar not null default 'pending',
+    attempts integer not null default 0,
+    lease_owner varchar,
+    lease_expires_at {_TS},
+    available_at {_TS},
+    payload_hash varchar,
+    template_version varchar,
+    output_uri varchar,
+    poster_uri varchar,
+    bytes bigint,
+    render_ms bigint,
+    duration_s double precision,
+    last_error varchar,
+    rendered_by varchar,
+    created_at {_TS},
+    updated_at {_TS},
+    started_at {_TS},
+    finished_at {_TS},
+    primary key (user_id, recap_year)
+)
+"""
+
+# Version N -> the statements that bring a version N-1 table to version N, in order. Each must be
+# idempotent (`add column if not exists`, ...): they run, after CREATE, every time a runner starts,
+# so a table made by any older runner is brought up to date and a current one is left alone.
+# CREATE is always the newest version: add a column to both CREATE and a new upgrade.
+UPGRADES: dict[int, Sequence[str]] = {
+    1: (),  # the table as CREATE makes it today
+}
+
+
+class JobTable:
+    """The job table and the payloads it is synced from, on one database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.jobs = db.table(JOBS_TABLE)
+        self.payloads = db.table(PAYLOADS_TABLE)
+
+    def sql(self, template: str) -> str:
+        """Fill in `{jobs}` and `{payloads}`."""
+        return template.format(jobs=self.jobs, payloads=self.payloads)
+
+    def run(self, template: str, params: Sequence[Any] = (), *, fetch: bool = False) -> Rows:
+        return self.db.execute(self.sql(template), params, fetch=fetch)
+
+    def transaction(self, statements: Sequence[Statement]) -> list[Rows]:
+        return self.db.transaction([(self.sql(sql), params) for sql, params in statements])
+
+    def ensure(self) -> None:
+        """Create the table if missing and apply the upgrades.
+
+        `create ... if not exists` is not safe against itself on Postgres (two runners starting
+        together can both try and one fails on pg_type), so creation holds a lock.
+        """
+        statements: list[Statement] = [
+            *self.db.lock_statements("dream_recap.render_jobs.ddl"),
+            (f"create schema if not exists {self.db.quote(self.db.schema)}", ()),
+            (CREATE, ()),
+            *((sql, ()) for _, upgrade in sorted(UPGRADES.items()) for sql in upgrade),
+        ]
+        self.transaction(statements)
+
+    def payloads_exist(self) -> bool:
+        sql = "select count(*) from information_schema.tables where table_schema = %s and table_name = %s"
+        return bool(self.db.execute(sql, (self.db.schema, PAYLOADS_TABLE), fetch=True)[0][0])
