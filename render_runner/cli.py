@@ -370,6 +370,24 @@ def demo_data(
     console.print(f"now: dbt build --vars '{{app_schema: {schema}}}'")
 
 
+@command()
+def info(
+    target: Target = None,
+    profiles_dir: ProfilesDir = None,
+    as_json: AsJson = False,
+    verbose: Verbose = False,
+) -> None:
+    """What this machine renders with: versions (template, Remotion, browser, ffmpeg, Node, Python) and the warehouse target, to compare machines."""
+    from render_runner.commands.info import describe_info, machine_info
+
+    details = machine_info(profiles_dir, target)
+    if as_json:
+        out.print_json(json.dumps(details))
+        return
+    for line in describe_info(details):
+        out.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
 def main() -> None:
     app()
 

@@ -21,12 +21,20 @@ BROWSER_CANDIDATES_FILE = PROJECT_DIR / "scripts" / "browser-candidates.txt"
 
 # The Node entry points the runner starts (run with cwd=REMOTION_DIR).
 RENDER_WORKER_SCRIPT = REMOTION_DIR / "worker" / "render-worker.mjs"  # the JSON-lines render worker
-BUNDLE_SCRIPT = REMOTION_DIR / "worker" / "bundle.mjs"  # bundle once: prints {"serveUrl", ...}
+BUNDLE_SCRIPT = REMOTION_DIR / "worker" / "bundle.mjs"  # bundle once: prints {"serveUrl"}
 TIMELINE_STATS_CLI = REMOTION_DIR / "worker" / "bin" / "timeline-stats.mjs"  # frames to capture per payload (cost estimate)
 HOLD_CLIP_CLI = REMOTION_DIR / "worker" / "bin" / "hold-clip.mjs"  # makes the H.264 hold clip up front (bench)
-# What goes into the bundle, relative to REMOTION_DIR: the composition's sources, its locked
-# dependencies; and the payload contract. Their hash names the bundle and is its version.
-BUNDLE_SOURCES = ("src", "samples", "package-lock.json", "tsconfig.json", "remotion.config.ts")
+# What decides a video's pixels and sound, relative to REMOTION_DIR: the composition (src/, and
+# public/ for static files such as audio, if there is one), the worker that captures and encodes
+# (worker/), the build settings, and the lock file, which pins Remotion, React, the @fontsource
+# fonts and every other package byte for byte (npm checks each tarball against its integrity hash).
+# Their content hash is the template version (render/bundle.py), recorded on every job: a change to
+# any of them renders every video again. Render settings are not in it: they are per job.
+TEMPLATE_SOURCES = ("src", "public", "worker", "package-lock.json", "tsconfig.json", "remotion.config.ts")
+# ...less what no render runs, as glob patterns on the path relative to REMOTION_DIR: the worker's
+# command-line tools (tests, bench, plan) and its unit tests. Sample payloads (samples/) are left out
+# too: the Studio shows one as default props, but a render always gets its user's payload.
+TEMPLATE_EXCLUDED = ("worker/bin/*", "*.test.mjs")
 
 
 class RenderMode(StrEnum):
