@@ -51,12 +51,17 @@ def _browser() -> dict[str, str | None]:
     return _tool(path, ["--version"])
 
 
-def _ffmpeg() -> dict[str, str | None]:
-    """The ffmpeg the worker prefers (remotion/worker/encode/ffmpeg.mjs): RECAP_FFMPEG, else `ffmpeg` on PATH."""
+def _ffmpeg() -> dict[str, Any]:
+    """The ffmpeg the worker prefers (remotion/worker/encode/ffmpeg.mjs): RECAP_FFMPEG, else `ffmpeg` on PATH;
+    and whether holds are spliced (remotion/worker/encode/encode.mjs: RECAP_HOLD_SPLICE=0 encodes them)."""
     path = os.environ.get("RECAP_FFMPEG") or shutil.which("ffmpeg")
-    if path is None:
-        return {"path": None, "version": None, "note": "no ffmpeg on PATH: the worker falls back to Remotion's (image-sequence encode)"}
-    return _tool(path, ["-hide_banner", "-version"])
+    found: dict[str, Any] = (
+        _tool(path, ["-hide_banner", "-version"])
+        if path
+        else {"path": None, "version": None, "note": "no ffmpeg on PATH: the worker falls back to Remotion's (image-sequence encode)"}
+    )
+    found["hold_splice"] = os.environ.get("RECAP_HOLD_SPLICE") != "0"
+    return found
 
 
 # The system fonts the video falls back to (remotion/src/theme.ts): not vendored, so outside the
