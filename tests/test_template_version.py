@@ -3,6 +3,7 @@ checkout of one commit (any path, machine or time), and `render-runner info`, wh
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import shutil
@@ -108,6 +109,27 @@ def test_the_hash_covers_the_composition_the_worker_and_the_lock_file() -> None:
     for expected in ("src/index.ts", "src/fonts.ts", "worker/render-worker.mjs", "worker/sparse.mjs", "worker/encode/encode.mjs", "package-lock.json"):
         assert expected in files
     assert not any(f.startswith(("node_modules/", "worker/bin/")) or f.endswith(".test.mjs") for f in files)
+
+
+# Files of remotion/ that no render reads, each with the reason; everything else must be hashed.
+NOT_RENDERED = {
+    "package.json": "npm ci installs what package-lock.json pins (and refuses a package.json that disagrees)",
+    "eslint.config.mjs": "lint only",
+    "samples/*": "sample payloads for tests and the Studio; src/ imports one, and that one is hashed",
+    "worker/bin/*": "command-line tools: tests, bench, plan",
+    "*.test.mjs": "node --test unit tests",
+}
+
+
+def test_every_file_of_the_remotion_project_is_hashed_or_known_not_to_render() -> None:
+    """A new folder (say remotion/assets/ with the soundtrack) fails here until it is added to
+    config.TEMPLATE_SOURCES or, if no render reads it, to NOT_RENDERED."""
+    tracked = subprocess.run(["git", "ls-files", "-z", "remotion"], cwd=PROJECT_DIR, capture_output=True, text=True, check=True).stdout
+    files = [Path(f).relative_to("remotion").as_posix() for f in tracked.split("\0") if f]
+    assert "src/index.ts" in files
+    hashed = set(template_files(REMOTION_DIR))
+    unaccounted = [f for f in files if f not in hashed and not any(fnmatch.fnmatch(f, pattern) for pattern in NOT_RENDERED)]
+    assert unaccounted == []
 
 
 def fake_remotion(root: Path, installed: dict[str, str]) -> Path:
