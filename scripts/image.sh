@@ -2,7 +2,8 @@
 # Build the container image and run the demo inside it; called by `make image` / `make image-smoke`.
 #   scripts/image.sh build                  build IMAGE (default dream-recap:latest) from Containerfile
 #   scripts/image.sh smoke OUT              build if needed, then inside the image: dbt build (DuckDB
-#                                           demo) + render-runner go; MP4s, posters, manifest -> OUT
+#                                           demo) + render-runner go + ffprobe checks (full length,
+#                                           1080x1920); MP4s, posters, manifest.jsonl -> OUT
 # The tool is the first usable of: docker (its daemon answers), buildah, podman; CONTAINER_TOOL
 # overrides. buildah builds and runs with `--isolation chroot`, which needs no daemon and works
 # inside containers and VMs where `podman run` cannot set up cgroups. With none of them, on
@@ -45,11 +46,17 @@ build() {
   echo "image: $IMAGE built in $((SECONDS - start)) s"
 }
 
-# What runs inside the image for the smoke test: the demo warehouse, every video, the manifest.
+# What runs inside the image for the smoke test: the demo warehouse, every video, the manifest,
+# then the check of every file with the image's own ffprobe (scripts/check-videos.py).
 SMOKE_SCRIPT='set -e
+start=$(date +%s)
 dbt build --project-dir /app --quiet --no-use-colors
+built=$(date +%s)
+echo "image-smoke: dbt build took $((built - start)) s"
 render-runner go --concurrency "$SMOKE_CONCURRENCY"
-render-runner export --format jsonl --to /data/out/manifest.jsonl'
+echo "image-smoke: render-runner go took $(($(date +%s) - built)) s"
+render-runner export --format jsonl --to /data/out/manifest.jsonl
+python /app/scripts/check-videos.py /data/out'
 
 smoke() {
   local out=$1
@@ -80,8 +87,7 @@ smoke() {
       cp -r "$mnt/data/out/." "$out/"
       buildah umount "$ctr" >/dev/null ;;
   esac
-  echo "image-smoke: rendered in $((SECONDS - start)) s; checking the files with ffprobe"
-  python3 scripts/check-videos.py "$out"
+  echo "image-smoke: done in $((SECONDS - start)) s; videos, posters and manifest.jsonl are in $out"
 }
 
 case ${1:-} in
