@@ -49,12 +49,15 @@ build() {
 # What runs inside the image for the smoke test: the demo warehouse, every video, the manifest,
 # then the check of every file with the image's own ffprobe (scripts/check-videos.py).
 SMOKE_SCRIPT='set -e
+bundles=$(ls /app/.render-cache | grep -v "^work$" || true)
 start=$(date +%s)
 dbt build --project-dir /app --quiet --no-use-colors
 built=$(date +%s)
 echo "image-smoke: dbt build took $((built - start)) s"
 render-runner go --concurrency "$SMOKE_CONCURRENCY"
 echo "image-smoke: render-runner go took $(($(date +%s) - built)) s"
+test "$(ls /app/.render-cache | grep -v "^work$" || true)" = "$bundles" \
+  || { echo "image-smoke: the runner bundled again instead of using the image bundle" >&2; exit 1; }
 render-runner export --format jsonl --to /data/out/manifest.jsonl
 python /app/scripts/check-videos.py /data/out'
 
