@@ -31,7 +31,8 @@ have_image && { echo "base image: $IMAGE is present"; exit 0; }
 echo "base image: pulling $IMAGE"
 if timeout 120 "$tool" pull "docker.io/library/$IMAGE" >/dev/null 2>&1; then exit 0; fi
 
-echo "base image: no registry reachable; making $IMAGE from Debian packages (debootstrap, ~30 s)"
+echo "base image: no registry reachable; making $IMAGE from Debian packages (debootstrap: 30 s to minutes)"
+start=$SECONDS
 command -v debootstrap >/dev/null || { echo "error: debootstrap is missing (scripts/install-container-tools.sh)" >&2; exit 1; }
 [[ $(id -u) -eq 0 ]] || { echo "error: debootstrap needs root" >&2; exit 1; }
 root=$(mktemp -d /var/tmp/bookworm-rootfs.XXXXXX)
@@ -65,6 +66,6 @@ case $tool in
     tar -C "$root" -c . | tar -C "$mnt" -x
     buildah umount "$ctr" >/dev/null
     buildah config --cmd bash "$ctr"
-    buildah commit --rm "$ctr" "$IMAGE" >/dev/null ;;
+    buildah commit --quiet --rm "$ctr" "$IMAGE" >/dev/null ;;
 esac
-echo "base image: $IMAGE made locally"
+echo "base image: $IMAGE made locally in $((SECONDS - start)) s"
