@@ -81,14 +81,13 @@ smoke() {
       "$TOOL" cp "$name:/data/out/." "$out/"
       "$TOOL" rm "$name" >/dev/null ;;
     buildah)
-      local ctr
-      ctr=$(buildah from --pull-never "$IMAGE")
-      trap 'buildah rm "$ctr" >/dev/null 2>&1 || true' EXIT
-      buildah run --isolation chroot "${env[@]/#-e/--env}" "$ctr" -- /bin/sh -c "$SMOKE_SCRIPT"
+      SMOKE_CTR=$(buildah from --pull-never "$IMAGE")
+      trap 'buildah rm "$SMOKE_CTR" >/dev/null 2>&1 || true' EXIT
+      buildah run --isolation chroot "${env[@]/#-e/--env}" "$SMOKE_CTR" -- /bin/sh -c "$SMOKE_SCRIPT"
       local mnt
-      mnt=$(buildah mount "$ctr")
+      mnt=$(buildah mount "$SMOKE_CTR")
       cp -r "$mnt/data/out/." "$out/"
-      buildah umount "$ctr" >/dev/null ;;
+      buildah umount "$SMOKE_CTR" >/dev/null ;;
   esac
   echo "image-smoke: done in $((SECONDS - start)) s; videos, posters and manifest.jsonl are in $out"
 }
