@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONCURRENCY ?= 2
 
-.PHONY: lint lint-python lint-ts lint-sql node-test setup demo test python-deps node-deps browser profiles warehouse docs clean bench-warehouse bench-render
+.PHONY: lint lint-python lint-ts lint-sql lint-yaml image image-smoke node-test setup demo test python-deps node-deps browser profiles warehouse docs clean bench-warehouse bench-render
 
 setup: python-deps node-deps browser profiles.yml
 
@@ -45,7 +45,7 @@ test: setup lint node-test
 	$(BIN)/python -m pytest
 
 # Linters (run by `make test`, so by CI): one target per language
-lint: lint-python lint-ts lint-sql
+lint: lint-python lint-ts lint-sql lint-yaml
 
 lint-python: python-deps
 	$(BIN)/ruff check render_runner tests bench
@@ -57,6 +57,11 @@ lint-ts: node-deps
 lint-sql: python-deps
 	@echo "lint-sql: sqlfluff (issue 11 helper fills this in)"
 
+# every YAML file of the project (.yamllint); the deploy manifests with warnings as errors too
+lint-yaml: python-deps
+	$(BIN)/yamllint .
+	$(BIN)/yamllint --strict deploy compose.yaml .yamllint
+
 # Node unit tests (node --test) of the render worker: remotion/worker/**/*.test.mjs
 node-test: node-deps
 	cd remotion && npm test
@@ -65,6 +70,18 @@ node-test: node-deps
 docs: setup
 	$(BIN)/dbt docs generate
 	@echo "Open target/index.html, or run: $(BIN)/dbt docs serve"
+
+# The container image (Containerfile), built with docker, buildah or podman, whichever is usable
+# (scripts/image.sh; on Debian without any, it installs buildah). IMAGE names it.
+IMAGE ?= dream-recap:latest
+image:
+	IMAGE=$(IMAGE) bash scripts/image.sh build
+
+# Build if needed, then run the demo inside the image (dbt build on DuckDB + render-runner go) and
+# leave the MP4s, posters and manifest.jsonl in OUT, checked with ffprobe. Minutes: not in `make test`.
+image-smoke:
+	@test -n "$(OUT)" || { echo "usage: make image-smoke OUT=<folder>"; exit 2; }
+	IMAGE=$(IMAGE) CONCURRENCY=$(CONCURRENCY) bash scripts/image.sh smoke "$(OUT)"
 
 clean:
 	rm -rf out target logs warehouse.duckdb .render-cache

@@ -7,6 +7,7 @@ a one-line change on the Python side.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -15,7 +16,9 @@ from typing import Any
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 REMOTION_DIR = PROJECT_DIR / "remotion"
 CACHE_DIR = PROJECT_DIR / ".render-cache"  # bundles, and the runners' scratch folders (work/)
-WORK_ROOT = CACHE_DIR / "work"
+# Scratch folders of runners and their render workers (captured frames, finished files until stored):
+# RECAP_WORK_ROOT puts them elsewhere, e.g. on a RAM disk in a container.
+WORK_ROOT = Path(os.environ.get("RECAP_WORK_ROOT") or CACHE_DIR / "work")
 SCHEMA_PATH = PROJECT_DIR / "schemas" / "recap_payload.schema.json"
 BROWSER_CANDIDATES_FILE = PROJECT_DIR / "scripts" / "browser-candidates.txt"
 
