@@ -249,7 +249,7 @@ def hosted_postgres(host: NetHost) -> Iterator[HostedPostgres]:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def can_connect(host: NetHost | None, dsn: dict[str, object], timeout_s: int = 3) -> bool:
+def can_connect(host: NetHost | None, dsn: dict[str, object], timeout_s: int = 10) -> bool:
     """Whether a client on `host` (None: the test process) reaches the database `dsn`."""
     if host is None:
         try:

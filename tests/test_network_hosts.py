@@ -8,6 +8,7 @@ vanishes) build on the same fixtures.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -86,6 +87,9 @@ def test_hosts_have_their_own_network_and_a_partition_cuts_one_off(
 def test_a_killed_host_leaves_no_process_behind(network: HostNetwork) -> None:
     host = network.add_host("doomed")
     sleeper = host.popen(["sleep", "300"])
+    deadline = time.monotonic() + 30  # `ip netns exec` enters the namespace just after it starts
+    while sleeper.pid not in host.pids() and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert sleeper.pid in host.pids()
     assert host.kill_all() >= 1
     sleeper.wait(timeout=10)
