@@ -13,7 +13,7 @@ with
 {{ entity.type }}_dreams as (
 
     select dream_id, user_id from {{ ref('int_dreams_localized') }}
-    where is_counted and local_year = {{ var('recap_year') }}
+    where is_counted and local_year = {{ recap_year() }}
 
 ),
 

@@ -5,7 +5,7 @@ with
 dreams as (
 
     select user_id, local_month from {{ ref('int_dreams_localized') }}
-    where is_counted and local_year = {{ var('recap_year') }}
+    where is_counted and local_year = {{ recap_year() }}
 
 ),
 

@@ -9,7 +9,7 @@ dream_dates as (
         local_date
 
     from {{ ref('int_dreams_localized') }}
-    where is_counted and local_year = {{ var('recap_year') }}
+    where is_counted and local_year = {{ recap_year() }}
 
 ),
 

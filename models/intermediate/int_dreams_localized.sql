@@ -1,6 +1,6 @@
 -- Every existing (not deleted) dream of an existing user, on its author's local calendar, for the
 -- recap year and the year before. `is_counted` is false when the author's account is deleted.
-{%- set recap_year = var('recap_year') | int %}
+{%- set recap_year = recap_year() %}
 with
 
 dreams as (

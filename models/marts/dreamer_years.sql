@@ -1,9 +1,6 @@
 -- One row per user who dreamt in the recap year or the year before: their year in numbers, whether
 -- they get a recap video and why not. Benchmarks (average, top_percent) are over eligible users only.
-{%- set min_dreams = var('min_dreams') | int %}
-{%- if min_dreams < 1 %}
-    {{ exceptions.raise_compiler_error("var min_dreams must be at least 1 (a recap needs a dream to show), got " ~ min_dreams) }}
-{%- endif %}
+{%- set min_dreams = min_dreams() %}
 with
 
 dream_counts as (
@@ -35,7 +32,7 @@ joined as (
 
     select
         dream_counts.user_id,
-        cast({{ var('recap_year') }} as integer) as recap_year,
+        cast({{ recap_year() }} as integer) as recap_year,
         users.display_name,
         users.locale,
         users.time_zone_name,

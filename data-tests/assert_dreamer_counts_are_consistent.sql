@@ -7,6 +7,6 @@ where lucid_dreams > total_dreams
     or longest_streak_days > total_dreams
     or total_dreams > logged_dreams
     or (is_user_deleted and (total_dreams > 0 or previous_year_dreams > 0 or is_eligible))
-    or (is_eligible and total_dreams < {{ var('min_dreams') }})
-    or (not is_eligible and not is_user_deleted and total_dreams >= {{ var('min_dreams') }})
+    or (is_eligible and total_dreams < {{ min_dreams() }})
+    or (not is_eligible and not is_user_deleted and total_dreams >= {{ min_dreams() }})
     or (total_dreams > 0 and (longest_streak_days is null or busiest_month is null))
