@@ -162,6 +162,9 @@ def test_plain_dbt_build_on_postgres_renders_the_same_demo(pg_database: dict[str
                            "and column_name = 'payload'") == [("jsonb",)]
 
 
+SYNTHETIC_AS_OF = "2027-01-05 00:00:00"  # render_runner.demo_data writes dreams up to this instant
+
+
 @pytest.fixture(scope="module")
 def synthetic_warehouses(tmp_path_factory: pytest.TempPathFactory, pg_server: Any) -> Iterator[tuple[ScratchWarehouse, ScratchWarehouse]]:
     """The same synthetic raw data (write_demo_data, 400 users) built on DuckDB and on Postgres."""
@@ -171,7 +174,8 @@ def synthetic_warehouses(tmp_path_factory: pytest.TempPathFactory, pg_server: An
         pg = postgres_warehouse(tmp_path_factory.mktemp("synthetic-postgres"), pg_server.dsn(dbname))
         for warehouse in (duck, pg):
             write_demo_data(warehouse.config, schema="app", users=400, seed=7)
-            warehouse.dbt("build", "--vars", "{app_schema: app}")
+            # The synthetic dreams run to 2027-01-05: built on an earlier day, they would be "in the future".
+            warehouse.dbt("build", "--vars", f"{{app_schema: app, as_of: '{SYNTHETIC_AS_OF}'}}")
         yield duck, pg
     finally:
         pg_server.drop_database(dbname)
@@ -212,17 +216,23 @@ def reference_payloads(raw: dict[str, list[tuple[Any, ...]]], zones: set[str], y
     """Compute every payload from the raw rows with the rules as written in the issue (no SQL)."""
     import datetime as dt
     import math
+    import re
     from collections import Counter, defaultdict
     from zoneinfo import ZoneInfo
 
+    unsafe = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
     def clean(text: str | None) -> str | None:
         return (text.strip() or None) if text is not None else None
+
+    def clean_name(text: str | None) -> str | None:  # names also lose control and bidi characters
+        return clean(unsafe.sub("", text)) if text is not None else None
 
     by_lower = {zone.lower(): zone for zone in zones}
     users = {}
     for user_id, name, locale, zone, _, deleted_at in raw["users"]:
         zone = clean(zone)
-        users[user_id] = {"name": clean(name), "locale": clean(locale), "deleted": deleted_at is not None,
+        users[user_id] = {"name": clean_name(name), "locale": clean(locale), "deleted": deleted_at is not None,
                           "zone": ZoneInfo(by_lower.get(zone.lower(), "UTC") if zone else "UTC")}
     local_dates: dict[int, tuple[int, dt.date]] = {}  # counted dream -> (user, local date)
     flags: dict[int, tuple[bool, bool]] = {}
@@ -243,7 +253,7 @@ def reference_payloads(raw: dict[str, list[tuple[Any, ...]]], zones: set[str], y
     for kind, links, entities, owned in (("persons", "dream_persons", "persons", True),
                                          ("places", "dream_places", "places", True),
                                          ("emotions", "dream_emotions", "emotions", False)):
-        names = {row[0]: (row[1] if owned else None, clean(row[-1])) for row in raw[entities]}
+        names = {row[0]: (row[1] if owned else None, clean_name(row[-1])) for row in raw[entities]}
         for dream_id, entity_id in raw[links]:
             if dream_id not in this_year or entity_id not in names:
                 continue

@@ -35,7 +35,7 @@
 {% macro quarantine_threshold() -%}
     {%- set raw = var('quarantine_threshold') -%}
     {%- set text = raw | string | trim -%}
-    {%- if raw is sameas true or raw is sameas false or not modules.re.fullmatch('[0-9]*\.?[0-9]+', text) or text | float > 1 -%}
+    {%- if raw is sameas true or raw is sameas false or not modules.re.fullmatch('[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?', text) or text | float > 1 -%}
         {{ exceptions.raise_compiler_error("var quarantine_threshold must be a share between 0 and 1 (0.01 = 1%), got " ~ (raw | string | tojson)) }}
     {%- endif -%}
     {{ return(text | float) }}
