@@ -53,8 +53,11 @@ lint-python: python-deps
 lint-ts: node-deps
 	cd remotion && npx tsc --noEmit
 
-lint-sql: python-deps
-	@echo "lint-sql: sqlfluff (issue 11 helper fills this in)"
+# sqlfluff with the dbt templater (.sqlfluff): compiles the project on the DuckDB target, against a
+# scratch file so linting never opens the warehouse.
+lint-sql: python-deps profiles.yml
+	@mkdir -p target
+	RECAP_DUCKDB_PATH=target/sqlfluff.duckdb $(BIN)/sqlfluff lint models analyses data-tests --processes $(CONCURRENCY)
 
 # Node unit tests (node --test) of the render worker
 node-test: node-deps

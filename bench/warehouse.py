@@ -35,6 +35,7 @@ from render_runner.demo_data import write_demo_data  # noqa: E402
 from render_runner.warehouse import WarehouseConfig  # noqa: E402
 
 DBT = str(Path(sys.executable).with_name("dbt"))
+BUILD_VARS = "{app_schema: app, as_of: '2027-01-05 00:00:00'}"
 # Runs a command and prints its own peak RSS (KiB): the children's rusage of this tiny wrapper is
 # exactly the command's.
 PEAK_WRAPPER = ("import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
@@ -42,11 +43,15 @@ PEAK_WRAPPER = ("import resource, subprocess, sys; code = subprocess.call(sys.ar
                 "sys.exit(code)")
 
 
+EXTRA_BUILD_ARGS: list[str] = []  # --without-unit-tests adds dbt's own production exclusion
+
+
 def run_build(directory: Path, target: str, env: dict[str, str]) -> tuple[float, int, dict[str, Any]]:
     """Time one `dbt build` subprocess; return (seconds, peak RSS in MiB, run_results)."""
-    command = [sys.executable, "-c", PEAK_WRAPPER, DBT, "build", "--target", target, "--vars", "{app_schema: app}",
+    # The synthetic dreams run to 2027-01-05 (render_runner.demo_data): that is the extract's clock.
+    command = [sys.executable, "-c", PEAK_WRAPPER, DBT, "build", "--target", target, "--vars", BUILD_VARS,
                "--profiles-dir", str(directory), "--target-path", str(directory / "target"),
-               "--log-path", str(directory / "logs")]
+               "--log-path", str(directory / "logs"), *EXTRA_BUILD_ARGS]
     started = time.perf_counter()
     result = subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - started
@@ -57,7 +62,17 @@ def run_build(directory: Path, target: str, env: dict[str, str]) -> tuple[float,
     return seconds, peak_kib // 1024, run_results
 
 
-def slowest(run_results: dict[str, Any], n: int = 5) -> str:
+def node_counts(run_results: dict[str, Any]) -> str:
+    """How many nodes of each kind ran, and their summed execution time."""
+    kinds: dict[str, list[float]] = {}
+    for result in run_results["results"]:
+        uid = result["unique_id"]
+        kind = uid.split(".")[0] if not uid.startswith("model.") else ("base model" if ".base_app__" in uid else "model")
+        kinds.setdefault(kind, []).append(result["execution_time"])
+    return ", ".join(f"{len(times)} {kind} {sum(times):.1f}s" for kind, times in sorted(kinds.items()))
+
+
+def slowest(run_results: dict[str, Any], n: int = 8) -> str:
     nodes = sorted(run_results["results"], key=lambda r: -r["execution_time"])[:n]
     return ", ".join(f"{r['unique_id'].split('.')[-1][:40]} {r['execution_time']:.2f}s" for r in nodes)
 
@@ -75,7 +90,7 @@ def bench_duckdb(users: int, seed: int, keep: bool) -> dict[str, Any]:
         env["RECAP_DUCKDB_PATH"] = str(path)
         seconds, peak_mib, run_results = run_build(directory, "dev", env)
         return {"target": "duckdb", "counts": counts, "generate_s": generated, "build_s": seconds,
-                "peak_mib": peak_mib, "dbt_elapsed_s": run_results["elapsed_time"], "slowest": slowest(run_results),
+                "peak_mib": peak_mib, "dbt_elapsed_s": run_results["elapsed_time"], "slowest": slowest(run_results), "nodes": node_counts(run_results),
                 "directory": str(directory) if keep else None}
     finally:
         if not keep:
@@ -105,7 +120,7 @@ def bench_postgres(users: int, seed: int, keep: bool) -> dict[str, Any]:
             env["PGPASSWORD"] = admin["password"]
         seconds, peak_mib, run_results = run_build(directory, "postgres", env)
         return {"target": "postgres", "counts": counts, "generate_s": generated, "build_s": seconds,
-                "peak_mib": peak_mib, "dbt_elapsed_s": run_results["elapsed_time"], "slowest": slowest(run_results),
+                "peak_mib": peak_mib, "dbt_elapsed_s": run_results["elapsed_time"], "slowest": slowest(run_results), "nodes": node_counts(run_results),
                 "directory": str(directory) if keep else None}
     finally:
         if not keep:
@@ -121,7 +136,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--targets", nargs="+", choices=["duckdb", "postgres"], default=["duckdb", "postgres"])
     parser.add_argument("--keep", action="store_true", help="keep the scratch warehouses and print where they are")
+    parser.add_argument("--without-unit-tests", action="store_true",
+                        help="dbt build --exclude-resource-type unit_test (dbt's advice for production runs; "
+                             "unit tests run in CI)")
     args = parser.parse_args()
+    if args.without_unit_tests:
+        EXTRA_BUILD_ARGS.extend(["--exclude-resource-type", "unit_test"])
     print(f"# {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average {os.getloadavg()[0]:.1f}")
     for target in args.targets:
@@ -135,6 +155,7 @@ def main() -> None:
               f"{raw_rows / result['build_s']:,.0f} raw rows/s")
         print(f"peak memory (dbt process): {result['peak_mib']:,} MiB")
         print(f"slowest nodes: {result['slowest']}")
+        print(f"nodes: {result['nodes']}")
         if result["directory"]:
             print(f"kept: {result['directory']}")
         print(f"| {target} | {counts['users']:,} | {counts['dreams']:,} | {raw_rows:,} | {result['build_s']:.1f} s | "

@@ -12,7 +12,11 @@ with
 {% for entity in entity_types %}
 {{ entity.type }}_dreams as (
 
-    select dream_id, user_id from {{ ref('int_dreams_localized') }}
+    select
+        dream_id,
+        user_id
+
+    from {{ ref('int_dreams_localized') }}
     where is_counted and local_year = {{ recap_year() }}
 
 ),
@@ -30,21 +34,23 @@ with
     inner join {{ entity.type }}_dreams
         on links.dream_id = {{ entity.type }}_dreams.dream_id
     inner join {{ ref(entity.entities) }} as entities
-        on links.{{ entity.type }}_id = entities.{{ entity.type }}_id
-        {%- if entity.owned %}
-        and entities.user_id = {{ entity.type }}_dreams.user_id  -- another user's {{ entity.type }} does not count
-        {%- else %}
-        -- the emotion taxonomy is shared by all users
-        {%- endif %}
+        on
+            links.{{ entity.type }}_id = entities.{{ entity.type }}_id
+            {%- if entity.owned %}
+            -- another user's {{ entity.type }} does not count (the emotion taxonomy is shared by all)
+            and {{ entity.type }}_dreams.user_id = entities.user_id
+            {%- endif %}
     where entities.{{ entity.type }}_key is not null
 
 ),
 {% endfor %}
 all_links as (
-{% for entity in entity_types %}
-    select * from {{ entity.type }}_links
-    {{- '\n    union all' if not loop.last }}
-{%- endfor %}
+
+    select * from person_links
+    union all
+    select * from place_links
+    union all
+    select * from emotion_links
 
 ),
 

@@ -23,7 +23,11 @@ streaks as (
 
 busiest_months as (
 
-    select user_id, local_month from {{ ref('int_dream_months_ranked') }}
+    select
+        user_id,
+        local_month
+
+    from {{ ref('int_dream_months_ranked') }}
     where month_rank = 1
 
 ),
@@ -76,15 +80,17 @@ benchmarked as (
     select
         *,
         ineligibility_reason is null as is_eligible,
-        case when ineligibility_reason is null then
-            {{ divide_round_half_away_from_zero(
-                'sum(total_dreams) over (partition by ineligibility_reason is null)',
-                'count(*) over (partition by ineligibility_reason is null)') }}
+        case
+            when ineligibility_reason is null
+                then {{ divide_round_half_away_from_zero(
+                    'sum(total_dreams) over (partition by ineligibility_reason is null)',
+                    'count(*) over (partition by ineligibility_reason is null)') }}
         end as average_dreams,
-        case when ineligibility_reason is null then
-            {{ divide_ceil(
-                '100 * rank() over (partition by ineligibility_reason is null order by total_dreams desc)',
-                'count(*) over (partition by ineligibility_reason is null)') }}
+        case
+            when ineligibility_reason is null
+                then {{ divide_ceil(
+                    '100 * rank() over (partition by ineligibility_reason is null order by total_dreams desc)',
+                    'count(*) over (partition by ineligibility_reason is null)') }}
         end as top_percent
 
     from eligibility
@@ -112,8 +118,8 @@ final as (
         longest_streak_start_date,
         busiest_month,
         average_dreams,
-        total_dreams - average_dreams as difference_from_average,
-        top_percent
+        top_percent,
+        total_dreams - average_dreams as difference_from_average
 
     from benchmarked
 

@@ -14,9 +14,9 @@ renamed as (
         dream_id,
         user_id,
         dreamt_at_utc,
+        deleted_at,
         coalesce(is_lucid, false) as is_lucid,
         coalesce(is_nightmare, false) as is_nightmare,
-        deleted_at,
         deleted_at is not null as is_deleted
 
     from source

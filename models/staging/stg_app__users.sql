@@ -13,7 +13,7 @@ renamed as (
     select
         user_id,
         {{ clean_name('display_name') }} as display_name,
-        nullif({{ trim_whitespace('locale') }}, '') as locale,
+        nullif({{ trim_whitespace('locale') }}, '') as locale,  -- noqa: RF04
         nullif({{ trim_whitespace('time_zone_name') }}, '') as time_zone_name,
         created_at,
         deleted_at,

@@ -33,7 +33,8 @@ collapsed as (
         bool_or(is_lucid) as is_lucid,
         bool_or(is_nightmare) as is_nightmare,
         min(deleted_at) as deleted_at,
-        {{ group_has_one_version(['user_id', 'dreamt_at_utc', 'deleted_at'], ['is_lucid', 'is_nightmare']) }} as has_one_version
+        {{ group_has_one_version(['user_id', 'dreamt_at_utc', 'deleted_at'], ['is_lucid', 'is_nightmare']) }}
+            as has_one_version
 
     from renamed
     group by dream_id

@@ -33,18 +33,30 @@ with
 ),
 {% endfor %}
 quarantined as (
-{% for keyed in keyed_tables %}
-    select * from {{ keyed.table }}_quarantined
-    {{- '\n    union all' if not loop.last }}
-{%- endfor %}
+
+    select * from users_quarantined
+    union all
+    select * from dreams_quarantined
+    union all
+    select * from persons_quarantined
+    union all
+    select * from places_quarantined
+    union all
+    select * from emotions_quarantined
 
 ),
 
 sizes as (
-{% for keyed in keyed_tables %}
-    select * from {{ keyed.table }}_size
-    {{- '\n    union all' if not loop.last }}
-{%- endfor %}
+
+    select * from users_size
+    union all
+    select * from dreams_size
+    union all
+    select * from persons_size
+    union all
+    select * from places_size
+    union all
+    select * from emotions_size
 
 ),
 
