@@ -67,7 +67,9 @@ def node_counts(run_results: dict[str, Any]) -> str:
     kinds: dict[str, list[float]] = {}
     for result in run_results["results"]:
         uid = result["unique_id"]
-        kind = uid.split(".")[0] if not uid.startswith("model.") else ("base model" if ".base_app__" in uid else "model")
+        kind = uid.split(".")[0]
+        if kind == "model" and ".base_app__" in uid:
+            kind = "base model"
         kinds.setdefault(kind, []).append(result["execution_time"])
     return ", ".join(f"{len(times)} {kind} {sum(times):.1f}s" for kind, times in sorted(kinds.items()))
 
@@ -90,7 +92,8 @@ def bench_duckdb(users: int, seed: int, keep: bool) -> dict[str, Any]:
         env["RECAP_DUCKDB_PATH"] = str(path)
         seconds, peak_mib, run_results = run_build(directory, "dev", env)
         return {"target": "duckdb", "counts": counts, "generate_s": generated, "build_s": seconds,
-                "peak_mib": peak_mib, "dbt_elapsed_s": run_results["elapsed_time"], "slowest": slowest(run_results), "nodes": node_counts(run_results),
+                "peak_mib": peak_mib, "dbt_elapsed_s": run_results["elapsed_time"], "slowest": slowest(run_results),
+                "nodes": node_counts(run_results),
                 "directory": str(directory) if keep else None}
     finally:
         if not keep:
@@ -120,7 +123,8 @@ def bench_postgres(users: int, seed: int, keep: bool) -> dict[str, Any]:
             env["PGPASSWORD"] = admin["password"]
         seconds, peak_mib, run_results = run_build(directory, "postgres", env)
         return {"target": "postgres", "counts": counts, "generate_s": generated, "build_s": seconds,
-                "peak_mib": peak_mib, "dbt_elapsed_s": run_results["elapsed_time"], "slowest": slowest(run_results), "nodes": node_counts(run_results),
+                "peak_mib": peak_mib, "dbt_elapsed_s": run_results["elapsed_time"], "slowest": slowest(run_results),
+                "nodes": node_counts(run_results),
                 "directory": str(directory) if keep else None}
     finally:
         if not keep:
@@ -150,7 +154,8 @@ def main() -> None:
         raw_rows = sum(counts.values())
         print(f"\n## {target}: {counts['users']:,} users, {counts['dreams']:,} dreams, {raw_rows:,} raw rows")
         print(f"generate + load raw data: {result['generate_s']:.1f} s")
-        print(f"dbt build end to end:     {result['build_s']:.1f} s  (dbt's own elapsed {result['dbt_elapsed_s']:.1f} s)")
+        print(f"dbt build end to end:     {result['build_s']:.1f} s  "
+              f"(dbt's own elapsed {result['dbt_elapsed_s']:.1f} s)")
         print(f"throughput:               {counts['dreams'] / result['build_s']:,.0f} dreams/s, "
               f"{raw_rows / result['build_s']:,.0f} raw rows/s")
         print(f"peak memory (dbt process): {result['peak_mib']:,} MiB")

@@ -92,7 +92,8 @@ def test_plain_dbt_build_on_duckdb_renders_the_demo_stories(demo_duckdb: Scratch
 
 
 def test_demo_dreamer_years_explain_who_gets_no_recap(demo_duckdb: ScratchWarehouse) -> None:
-    rows = demo_duckdb.execute("select user_id, is_eligible, ineligibility_reason from main.dreamer_years order by user_id")
+    rows = demo_duckdb.execute(
+        "select user_id, is_eligible, ineligibility_reason from main.dreamer_years order by user_id")
     assert {u: r for u, e, r in rows if not e} == EXPECTED_INELIGIBLE
     assert {u for u, e, _ in rows if e} == set(EXPECTED_DEMO_PAYLOADS)
     assert 99 not in {u for u, _, _ in rows}  # dreams of a user that does not exist
@@ -109,7 +110,8 @@ def test_demo_seeds_load_into_their_own_schema_and_never_into_app(demo_duckdb: S
 def test_payload_hash_is_the_md5_of_the_canonical_payload_text(demo_duckdb: ScratchWarehouse) -> None:
     import hashlib
 
-    for payload_text, payload_hash in demo_duckdb.execute("select cast(payload as varchar), payload_hash from main.recap_payloads"):
+    rows = demo_duckdb.execute("select cast(payload as varchar), payload_hash from main.recap_payloads")
+    for payload_text, payload_hash in rows:
         assert hashlib.md5(payload_text.encode()).hexdigest() == payload_hash
         assert json.dumps(json.loads(payload_text), ensure_ascii=False, separators=(",", ":")) == payload_text
 
@@ -166,7 +168,9 @@ SYNTHETIC_AS_OF = "2027-01-05 00:00:00"  # render_runner.demo_data writes dreams
 
 
 @pytest.fixture(scope="module")
-def synthetic_warehouses(tmp_path_factory: pytest.TempPathFactory, pg_server: Any) -> Iterator[tuple[ScratchWarehouse, ScratchWarehouse]]:
+def synthetic_warehouses(
+    tmp_path_factory: pytest.TempPathFactory, pg_server: Any,
+) -> Iterator[tuple[ScratchWarehouse, ScratchWarehouse]]:
     """The same synthetic raw data (write_demo_data, 400 users) built on DuckDB and on Postgres."""
     dbname = pg_server.create_database()
     try:
@@ -192,13 +196,16 @@ def test_duckdb_and_postgres_give_identical_payloads_for_the_same_raw_data(
     assert_payloads_follow_the_contract(duck_payloads)
     assert duck_payloads.keys() == pg_payloads.keys()
     different = [u for u in duck_payloads if duck_payloads[u][0] != pg_payloads[u][0]]
-    assert not different, f"{len(different)} payloads differ, e.g. {duck_payloads[different[0]][0]} vs {pg_payloads[different[0]][0]}"
+    assert not different, (f"{len(different)} payloads differ, e.g. {duck_payloads[different[0]][0]} "
+                           f"vs {pg_payloads[different[0]][0]}")
     assert {u: h for u, (_, h) in duck_payloads.items()} == {u: h for u, (_, h) in pg_payloads.items()}
 
 
 @pytest.mark.postgres
 @pytest.mark.slow
-def test_duckdb_and_postgres_agree_on_every_dreamer_year(synthetic_warehouses: tuple[ScratchWarehouse, ScratchWarehouse]) -> None:
+def test_duckdb_and_postgres_agree_on_every_dreamer_year(
+    synthetic_warehouses: tuple[ScratchWarehouse, ScratchWarehouse],
+) -> None:
     duck, pg = synthetic_warehouses
     sql = ("select user_id, is_eligible, ineligibility_reason, logged_dreams, total_dreams, previous_year_dreams, "
            "lucid_dreams, nightmare_dreams, longest_streak_days, longest_streak_start_date, busiest_month, "
@@ -240,7 +247,7 @@ def reference_payloads(raw: dict[str, list[tuple[Any, ...]]], zones: set[str], y
         user = users.get(user_id)
         if deleted_at is not None or user is None or user["deleted"]:
             continue
-        local = dreamt_at.replace(tzinfo=dt.timezone.utc).astimezone(user["zone"])
+        local = dreamt_at.replace(tzinfo=dt.UTC).astimezone(user["zone"])
         local_dates[dream_id] = (user_id, local.date())
         flags[dream_id] = (bool(lucid), bool(nightmare))
     this_year = {d: v for d, v in local_dates.items() if v[1].year == year}
@@ -249,7 +256,8 @@ def reference_payloads(raw: dict[str, list[tuple[Any, ...]]], zones: set[str], y
     eligible = {u: n for u, n in totals.items() if n >= min_dreams}
     average = (2 * sum(eligible.values()) + len(eligible)) // (2 * len(eligible))  # half away from zero
 
-    mentions: dict[tuple[int, str], dict[str, dict[str, set[int]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
+    mentions: dict[tuple[int, str], dict[str, dict[str, set[int]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(set)))
     for kind, links, entities, owned in (("persons", "dream_persons", "persons", True),
                                          ("places", "dream_places", "places", True),
                                          ("emotions", "dream_emotions", "emotions", False)):
@@ -275,7 +283,7 @@ def reference_payloads(raw: dict[str, list[tuple[Any, ...]]], zones: set[str], y
     for user_id, total in eligible.items():
         days = sorted({day for u, day in this_year.values() if u == user_id})
         longest = run = 1
-        for before, after in zip(days, days[1:]):
+        for before, after in zip(days, days[1:], strict=False):
             run = run + 1 if (after - before).days == 1 else 1
             longest = max(longest, run)
         months = Counter(day.month for u, day in this_year.values() if u == user_id)
@@ -293,7 +301,8 @@ def reference_payloads(raw: dict[str, list[tuple[Any, ...]]], zones: set[str], y
                 "longest_streak": longest,
                 "busiest_month": min(months, key=lambda m: (-months[m], m)),
             },
-            "persons": top3(user_id, "persons"), "places": top3(user_id, "places"), "emotions": top3(user_id, "emotions"),
+            "persons": top3(user_id, "persons"), "places": top3(user_id, "places"),
+            "emotions": top3(user_id, "emotions"),
         }
     return payloads
 
@@ -312,4 +321,5 @@ def test_warehouse_payloads_match_a_plain_python_reading_of_the_rules(
     actual = {user_id: payload for user_id, (payload, _) in duck.payloads().items()}
     assert actual.keys() == expected.keys()
     different = [u for u in expected if actual[u] != expected[u]]
-    assert not different, f"{len(different)} differ, e.g. user {different[0]}:\n{actual[different[0]]}\n{expected[different[0]]}"
+    assert not different, (f"{len(different)} differ, e.g. user {different[0]}:\n"
+                           f"{actual[different[0]]}\n{expected[different[0]]}")

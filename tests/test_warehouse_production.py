@@ -61,8 +61,8 @@ def _write_raw_data(warehouse: ScratchWarehouse) -> None:
     write_demo_data(warehouse.config, schema="app", users=250, seed=5)
     warehouse.execute(f"delete from app.dreams where dreamt_at >= '{AS_OF}'")
     _insert(warehouse, "users", (DIRTY_TEXT_USER, DIRTY_NAME, "en", "Europe/Paris", "2024-01-01 00:00:00", None))
-    _insert(warehouse, "dreams", *[(900_000_100 + day, DIRTY_TEXT_USER, f"2025-03-{day:02d} 08:00:00", False, False, None)
-                                   for day in range(1, 7)])
+    _insert(warehouse, "dreams", *[(900_000_100 + day, DIRTY_TEXT_USER, f"2025-03-{day:02d} 08:00:00",
+                                    False, False, None) for day in range(1, 7)])
     _insert(warehouse, "persons", DIRTY_PERSON)
     _insert(warehouse, "dream_persons", (900_000_101, DIRTY_PERSON[0]), (900_000_102, DIRTY_PERSON[0]))
 
@@ -151,7 +151,8 @@ def test_every_other_payload_is_what_the_rules_give_without_the_bad_rows(dirty: 
     assert len(expected) > 60 and DIRTY_TEXT_USER in expected
     assert actual.keys() == expected.keys()
     different = [u for u in expected if actual[u] != expected[u]]
-    assert not different, f"{len(different)} differ, e.g. user {different[0]}:\n{actual[different[0]]}\n{expected[different[0]]}"
+    assert not different, (f"{len(different)} differ, e.g. user {different[0]}:\n"
+                           f"{actual[different[0]]}\n{expected[different[0]]}")
 
 
 @pytest.mark.slow
@@ -164,7 +165,8 @@ def test_names_lose_control_and_bidi_characters(dirty: dict[str, Any]) -> None:
 @pytest.mark.slow
 def test_the_recap_year_and_min_dreams_come_from_the_vars(dirty: dict[str, Any]) -> None:
     warehouse: ScratchWarehouse = dirty["warehouse"]
-    rows = warehouse.execute(f"select recap_year, is_eligible, total_dreams, ineligibility_reason from {warehouse.schema}.dreamer_years")
+    rows = warehouse.execute("select recap_year, is_eligible, total_dreams, ineligibility_reason "
+                             f"from {warehouse.schema}.dreamer_years")
     assert {year for year, *_ in rows} == {YEAR}
     assert min(total for _, eligible, total, _ in rows if eligible) == MIN_DREAMS
     assert any(reason == "too_few_dreams" and total == MIN_DREAMS - 1 for _, _, total, reason in rows)
@@ -184,18 +186,21 @@ def test_payloads_carry_the_build_time_and_their_newest_source_row(dirty: dict[s
 
 
 @pytest.mark.slow
-def test_a_broken_extract_fails_the_build_and_leaves_the_payloads_alone(dirty_duckdb: dict[str, Any], tmp_path: Path) -> None:
+def test_a_broken_extract_fails_the_build_and_leaves_the_payloads_alone(
+    dirty_duckdb: dict[str, Any], tmp_path: Path,
+) -> None:
     source: ScratchWarehouse = dirty_duckdb["warehouse"]
     warehouse = duckdb_warehouse(tmp_path / "broken")
     shutil.copy(source.duckdb_path, warehouse.duckdb_path)  # type: ignore[arg-type]
-    before = warehouse.execute("select user_id, payload_hash, built_at from main.recap_payloads order by user_id")
+    payloads_sql = "select user_id, payload_hash, built_at from main.recap_payloads order by user_id"
+    before = warehouse.execute(payloads_sql)
     # Five bad dreams out of thousands are above a threshold of one in ten thousand.
-    result = warehouse.dbt("build", "--vars", VARS.replace(f"quarantine_threshold: {THRESHOLD}", "quarantine_threshold: 1e-4"),
-                           check=False)
+    strict_vars = VARS.replace(f"quarantine_threshold: {THRESHOLD}", "quarantine_threshold: 1e-4")
+    result = warehouse.dbt("build", "--vars", strict_vars, check=False)
     assert result.returncode != 0
     assert "assert_quarantine_stays_under_the_threshold" in result.stdout
     assert "SKIP relation main.recap_payloads" in result.stdout
-    assert warehouse.execute("select user_id, payload_hash, built_at from main.recap_payloads order by user_id") == before
+    assert warehouse.execute(payloads_sql) == before
 
 
 @pytest.mark.parametrize("bad_vars, message", [
