@@ -136,7 +136,7 @@ def test_contract_test_fails_on_a_payload_that_breaks_the_schema(demo_duckdb: Sc
 def test_production_vars_point_the_source_at_app_and_disable_the_demo_seeds(demo_duckdb: ScratchWarehouse) -> None:
     result = demo_duckdb.dbt("ls", "--resource-type", "seed", "--vars", "{app_schema: app}", "--output", "name", "-q")
     assert result.stdout.split() == ["time_zones"]
-    compiled = demo_duckdb.dbt("compile", "--select", "stg_app__dreams", "--vars", "{app_schema: app}", "-q")
+    compiled = demo_duckdb.dbt("compile", "--select", "base_app__dreams", "--vars", "{app_schema: app}", "-q")
     assert '"app"."dreams"' in compiled.stdout and "depends_on" not in compiled.stdout
 
 
