@@ -54,8 +54,11 @@ lint-ts: node-deps
 	cd remotion && npx tsc --noEmit
 	cd remotion && npm run -s lint
 
-lint-sql: python-deps
-	@echo "lint-sql: sqlfluff (issue 11 helper fills this in)"
+# sqlfluff with the dbt templater (.sqlfluff): compiles the project on the DuckDB target, against a
+# scratch file so linting never opens the warehouse.
+lint-sql: python-deps profiles.yml
+	@mkdir -p target
+	RECAP_DUCKDB_PATH=target/sqlfluff.duckdb $(BIN)/sqlfluff lint models analyses data-tests --processes $(CONCURRENCY)
 
 # every YAML file of the project (.yamllint); the deploy manifests with warnings as errors too
 lint-yaml: python-deps

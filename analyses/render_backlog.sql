@@ -4,13 +4,24 @@ with
 
 payloads as (
 
-    select user_id, recap_year, payload_hash from {{ ref('recap_payloads') }}
+    select
+        user_id,
+        recap_year,
+        payload_hash
+    from {{ ref('recap_payloads') }}
 
 ),
 
 jobs as (
 
-    select user_id, recap_year, status, payload_hash, attempts, last_error from {{ source('runner', 'render_jobs') }}
+    select
+        user_id,
+        recap_year,
+        status,
+        payload_hash,
+        attempts,
+        last_error
+    from {{ source('runner', 'render_jobs') }}
 
 ),
 
@@ -19,22 +30,26 @@ backlog as (
     select
         payloads.user_id,
         payloads.recap_year,
+        jobs.attempts,
+        jobs.last_error,
         case
             when jobs.user_id is null then 'not queued'
             when jobs.payload_hash <> payloads.payload_hash then 'payload changed'
             else jobs.status
-        end as state,
-        jobs.attempts,
-        jobs.last_error
+        end as state
 
     from payloads
     left join jobs
-        on payloads.user_id = jobs.user_id
-        and payloads.recap_year = jobs.recap_year
+        on
+            payloads.user_id = jobs.user_id
+            and payloads.recap_year = jobs.recap_year
 
 )
 
-select state, count(*) as recaps, max(attempts) as max_attempts
+select
+    state,
+    count(*) as recaps,
+    max(attempts) as max_attempts
 from backlog
 group by state
 order by recaps desc

@@ -92,7 +92,8 @@ def test_plain_dbt_build_on_duckdb_renders_the_demo_stories(demo_duckdb: Scratch
 
 
 def test_demo_dreamer_years_explain_who_gets_no_recap(demo_duckdb: ScratchWarehouse) -> None:
-    rows = demo_duckdb.execute("select user_id, is_eligible, ineligibility_reason from main.dreamer_years order by user_id")
+    rows = demo_duckdb.execute(
+        "select user_id, is_eligible, ineligibility_reason from main.dreamer_years order by user_id")
     assert {u: r for u, e, r in rows if not e} == EXPECTED_INELIGIBLE
     assert {u for u, e, _ in rows if e} == set(EXPECTED_DEMO_PAYLOADS)
     assert 99 not in {u for u, _, _ in rows}  # dreams of a user that does not exist
@@ -109,7 +110,8 @@ def test_demo_seeds_load_into_their_own_schema_and_never_into_app(demo_duckdb: S
 def test_payload_hash_is_the_md5_of_the_canonical_payload_text(demo_duckdb: ScratchWarehouse) -> None:
     import hashlib
 
-    for payload_text, payload_hash in demo_duckdb.execute("select cast(payload as varchar), payload_hash from main.recap_payloads"):
+    rows = demo_duckdb.execute("select cast(payload as varchar), payload_hash from main.recap_payloads")
+    for payload_text, payload_hash in rows:
         assert hashlib.md5(payload_text.encode()).hexdigest() == payload_hash
         assert json.dumps(json.loads(payload_text), ensure_ascii=False, separators=(",", ":")) == payload_text
 
@@ -134,7 +136,7 @@ def test_contract_test_fails_on_a_payload_that_breaks_the_schema(demo_duckdb: Sc
 def test_production_vars_point_the_source_at_app_and_disable_the_demo_seeds(demo_duckdb: ScratchWarehouse) -> None:
     result = demo_duckdb.dbt("ls", "--resource-type", "seed", "--vars", "{app_schema: app}", "--output", "name", "-q")
     assert result.stdout.split() == ["time_zones"]
-    compiled = demo_duckdb.dbt("compile", "--select", "stg_app__dreams", "--vars", "{app_schema: app}", "-q")
+    compiled = demo_duckdb.dbt("compile", "--select", "base_app__dreams", "--vars", "{app_schema: app}", "-q")
     assert '"app"."dreams"' in compiled.stdout and "depends_on" not in compiled.stdout
 
 
@@ -162,8 +164,13 @@ def test_plain_dbt_build_on_postgres_renders_the_same_demo(pg_database: dict[str
                            "and column_name = 'payload'") == [("jsonb",)]
 
 
+SYNTHETIC_AS_OF = "2027-01-05 00:00:00"  # render_runner.demo_data writes dreams up to this instant
+
+
 @pytest.fixture(scope="module")
-def synthetic_warehouses(tmp_path_factory: pytest.TempPathFactory, pg_server: Any) -> Iterator[tuple[ScratchWarehouse, ScratchWarehouse]]:
+def synthetic_warehouses(
+    tmp_path_factory: pytest.TempPathFactory, pg_server: Any,
+) -> Iterator[tuple[ScratchWarehouse, ScratchWarehouse]]:
     """The same synthetic raw data (write_demo_data, 400 users) built on DuckDB and on Postgres."""
     dbname = pg_server.create_database()
     try:
@@ -171,7 +178,8 @@ def synthetic_warehouses(tmp_path_factory: pytest.TempPathFactory, pg_server: An
         pg = postgres_warehouse(tmp_path_factory.mktemp("synthetic-postgres"), pg_server.dsn(dbname))
         for warehouse in (duck, pg):
             write_demo_data(warehouse.config, schema="app", users=400, seed=7)
-            warehouse.dbt("build", "--vars", "{app_schema: app}")
+            # The synthetic dreams run to 2027-01-05: built on an earlier day, they would be "in the future".
+            warehouse.dbt("build", "--vars", f"{{app_schema: app, as_of: '{SYNTHETIC_AS_OF}'}}")
         yield duck, pg
     finally:
         pg_server.drop_database(dbname)
@@ -188,13 +196,16 @@ def test_duckdb_and_postgres_give_identical_payloads_for_the_same_raw_data(
     assert_payloads_follow_the_contract(duck_payloads)
     assert duck_payloads.keys() == pg_payloads.keys()
     different = [u for u in duck_payloads if duck_payloads[u][0] != pg_payloads[u][0]]
-    assert not different, f"{len(different)} payloads differ, e.g. {duck_payloads[different[0]][0]} vs {pg_payloads[different[0]][0]}"
+    assert not different, (f"{len(different)} payloads differ, e.g. {duck_payloads[different[0]][0]} "
+                           f"vs {pg_payloads[different[0]][0]}")
     assert {u: h for u, (_, h) in duck_payloads.items()} == {u: h for u, (_, h) in pg_payloads.items()}
 
 
 @pytest.mark.postgres
 @pytest.mark.slow
-def test_duckdb_and_postgres_agree_on_every_dreamer_year(synthetic_warehouses: tuple[ScratchWarehouse, ScratchWarehouse]) -> None:
+def test_duckdb_and_postgres_agree_on_every_dreamer_year(
+    synthetic_warehouses: tuple[ScratchWarehouse, ScratchWarehouse],
+) -> None:
     duck, pg = synthetic_warehouses
     sql = ("select user_id, is_eligible, ineligibility_reason, logged_dreams, total_dreams, previous_year_dreams, "
            "lucid_dreams, nightmare_dreams, longest_streak_days, longest_streak_start_date, busiest_month, "
@@ -212,17 +223,23 @@ def reference_payloads(raw: dict[str, list[tuple[Any, ...]]], zones: set[str], y
     """Compute every payload from the raw rows with the rules as written in the issue (no SQL)."""
     import datetime as dt
     import math
+    import re
     from collections import Counter, defaultdict
     from zoneinfo import ZoneInfo
 
+    unsafe = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
     def clean(text: str | None) -> str | None:
         return (text.strip() or None) if text is not None else None
+
+    def clean_name(text: str | None) -> str | None:  # names also lose control and bidi characters
+        return clean(unsafe.sub("", text)) if text is not None else None
 
     by_lower = {zone.lower(): zone for zone in zones}
     users = {}
     for user_id, name, locale, zone, _, deleted_at in raw["users"]:
         zone = clean(zone)
-        users[user_id] = {"name": clean(name), "locale": clean(locale), "deleted": deleted_at is not None,
+        users[user_id] = {"name": clean_name(name), "locale": clean(locale), "deleted": deleted_at is not None,
                           "zone": ZoneInfo(by_lower.get(zone.lower(), "UTC") if zone else "UTC")}
     local_dates: dict[int, tuple[int, dt.date]] = {}  # counted dream -> (user, local date)
     flags: dict[int, tuple[bool, bool]] = {}
@@ -239,11 +256,12 @@ def reference_payloads(raw: dict[str, list[tuple[Any, ...]]], zones: set[str], y
     eligible = {u: n for u, n in totals.items() if n >= min_dreams}
     average = (2 * sum(eligible.values()) + len(eligible)) // (2 * len(eligible))  # half away from zero
 
-    mentions: dict[tuple[int, str], dict[str, dict[str, set[int]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
+    mentions: dict[tuple[int, str], dict[str, dict[str, set[int]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(set)))
     for kind, links, entities, owned in (("persons", "dream_persons", "persons", True),
                                          ("places", "dream_places", "places", True),
                                          ("emotions", "dream_emotions", "emotions", False)):
-        names = {row[0]: (row[1] if owned else None, clean(row[-1])) for row in raw[entities]}
+        names = {row[0]: (row[1] if owned else None, clean_name(row[-1])) for row in raw[entities]}
         for dream_id, entity_id in raw[links]:
             if dream_id not in this_year or entity_id not in names:
                 continue
@@ -283,7 +301,8 @@ def reference_payloads(raw: dict[str, list[tuple[Any, ...]]], zones: set[str], y
                 "longest_streak": longest,
                 "busiest_month": min(months, key=lambda m: (-months[m], m)),
             },
-            "persons": top3(user_id, "persons"), "places": top3(user_id, "places"), "emotions": top3(user_id, "emotions"),
+            "persons": top3(user_id, "persons"), "places": top3(user_id, "places"),
+            "emotions": top3(user_id, "emotions"),
         }
     return payloads
 
@@ -302,4 +321,5 @@ def test_warehouse_payloads_match_a_plain_python_reading_of_the_rules(
     actual = {user_id: payload for user_id, (payload, _) in duck.payloads().items()}
     assert actual.keys() == expected.keys()
     different = [u for u in expected if actual[u] != expected[u]]
-    assert not different, f"{len(different)} differ, e.g. user {different[0]}:\n{actual[different[0]]}\n{expected[different[0]]}"
+    assert not different, (f"{len(different)} differ, e.g. user {different[0]}:\n"
+                           f"{actual[different[0]]}\n{expected[different[0]]}")

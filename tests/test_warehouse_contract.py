@@ -50,18 +50,21 @@ def contract_arguments_from_schema(schema: dict[str, Any]) -> dict[str, list[dic
             for key, child in node["properties"].items():
                 walk(child, path + [key])
         elif types == ["array"]:
-            assert set(node) <= PAIR_LIST_KEYWORDS, f"{where}: the dbt test does not check {set(node) - PAIR_LIST_KEYWORDS}"
+            unchecked = set(node) - PAIR_LIST_KEYWORDS
+            assert not unchecked, f"{where}: the dbt test does not check {unchecked}"
             pair = node["items"]
             assert set(pair) <= PAIR_KEYWORDS, f"{where} items: the dbt test does not check {set(pair) - PAIR_KEYWORDS}"
             assert pair["type"] == "array" and pair["minItems"] == pair["maxItems"] == 2 and pair["items"] is False
             name, count = pair["prefixItems"]
             assert set(name) <= {"type", "minLength"} and name["type"] == "string", f"{where}: pair names are strings"
-            assert set(count) <= {"type", "minimum"} and count["type"] == "integer", f"{where}: pair counts are integers"
+            assert set(count) <= {"type", "minimum"} and count["type"] == "integer", \
+                f"{where}: pair counts are integers"
             arguments["pair_lists"].append({"path": path, "max_items": node["maxItems"],
                                             "name_min_length": name.get("minLength", 0),
                                             "count_minimum": count.get("minimum")})
         else:
-            assert set(node) <= VALUE_KEYWORDS, f"{where}: the dbt test does not check {set(node) - VALUE_KEYWORDS}"
+            unchecked = set(node) - VALUE_KEYWORDS
+            assert not unchecked, f"{where}: the dbt test does not check {unchecked}"
             value: dict[str, Any] = {"path": path, "types": types}
             for keyword, argument in (("minimum", "minimum"), ("maximum", "maximum"),
                                       ("maxLength", "max_length"), ("minLength", "min_length")):

@@ -59,10 +59,12 @@ def test_demo_data_is_dirty_in_every_way_the_rules_handle(tmp_path: Path) -> Non
         assert one("select count(*) from (select user_id, lower(trim(name)) from app.persons "
                    "group by all having count(distinct name) > 1)") > 0
         assert one("select count(*) from app.persons where regexp_matches(name, '[^\\x00-\\x7F]')") > 0
-        assert one("select count(*) from (select dream_id, person_id from app.dream_persons group by all having count(*) > 1)") > 0
+        assert one("select count(*) from (select dream_id, person_id from app.dream_persons "
+                   "group by all having count(*) > 1)") > 0
         assert one("select count(*) from app.dream_persons l join app.dreams d using (dream_id) "
                    "join app.persons p using (person_id) where p.user_id <> d.user_id") > 0
-        assert one("select count(*) from app.dream_emotions where dream_id not in (select dream_id from app.dreams)") > 0
+        assert one("select count(*) from app.dream_emotions "
+                   "where dream_id not in (select dream_id from app.dreams)") > 0
         assert one("select count(*) from app.dreams where user_id not in (select user_id from app.users)") > 0
         # skewed: the busiest dreamers log many times the median
         assert one("select max(n) / median(n) from (select count(*) as n from app.dreams group by user_id)") > 8

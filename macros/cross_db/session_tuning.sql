@@ -14,6 +14,10 @@
 {%- endmacro %}
 
 {% macro postgres__session_tuning() -%}
-    set local work_mem = '{{ var("postgres_work_mem", "256MB") }}';
+    {%- set work_mem = var("postgres_work_mem", "256MB") | string | trim -%}
+    {%- if not modules.re.fullmatch('[0-9]+ ?(kB|MB|GB)', work_mem) -%}
+        {{ exceptions.raise_compiler_error("var postgres_work_mem must be a size such as 256MB, got " ~ (work_mem | tojson)) }}
+    {%- endif %}
+    set local work_mem = '{{ work_mem }}';
     set local jit = off
 {%- endmacro %}

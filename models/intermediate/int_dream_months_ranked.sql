@@ -4,8 +4,11 @@ with
 
 dreams as (
 
-    select user_id, local_month from {{ ref('int_dreams_localized') }}
-    where is_counted and local_year = {{ var('recap_year') }}
+    select
+        user_id,
+        local_month
+    from {{ ref('int_dreams_localized') }}
+    where is_counted and local_year = {{ recap_year() }}
 
 ),
 
@@ -27,7 +30,8 @@ ranked as (
         user_id,
         local_month,
         dream_count,
-        cast(row_number() over (partition by user_id order by dream_count desc, local_month) as integer) as month_rank
+        cast(row_number() over (partition by user_id order by dream_count desc, local_month asc) as integer)
+            as month_rank
 
     from monthly
 

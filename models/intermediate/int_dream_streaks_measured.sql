@@ -9,7 +9,7 @@ dream_dates as (
         local_date
 
     from {{ ref('int_dreams_localized') }}
-    where is_counted and local_year = {{ var('recap_year') }}
+    where is_counted and local_year = {{ recap_year() }}
 
 ),
 
@@ -19,7 +19,7 @@ islands as (
         user_id,
         local_date,
         (local_date - cast('1970-01-01' as date))
-            - row_number() over (partition by user_id order by local_date) as island_id
+        - row_number() over (partition by user_id order by local_date) as island_id
 
     from dream_dates
 
@@ -43,7 +43,7 @@ ranked as (
         user_id,
         streak_start_date,
         streak_days,
-        row_number() over (partition by user_id order by streak_days desc, streak_start_date) as streak_rank
+        row_number() over (partition by user_id order by streak_days desc, streak_start_date asc) as streak_rank
 
     from streaks
 

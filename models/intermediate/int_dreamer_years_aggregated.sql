@@ -1,6 +1,6 @@
 -- One row per user with a (not deleted) dream in the recap year or the year before: dream counts.
 -- `logged_` counts include dreams of deleted accounts; the others count only counted dreams.
-{%- set recap_year = var('recap_year') | int %}
+{%- set recap_year = recap_year() %}
 with
 
 dreams as (

@@ -1,12 +1,13 @@
 -- Every existing (not deleted) dream of an existing user, on its author's local calendar, for the
 -- recap year and the year before. `is_counted` is false when the author's account is deleted.
-{%- set recap_year = var('recap_year') | int %}
+{%- set recap_year = recap_year() %}
 with
 
 dreams as (
 
     select * from {{ ref('stg_app__dreams') }}
-    where not is_deleted
+    where
+        not is_deleted
         -- cheap UTC pre-filter with a day of margin for any time zone offset
         and dreamt_at_utc >= cast('{{ recap_year - 1 }}-01-01' as timestamp) - interval '1 day'
         and dreamt_at_utc < cast('{{ recap_year + 1 }}-01-01' as timestamp) + interval '1 day'
@@ -15,7 +16,11 @@ dreams as (
 
 users as (
 
-    select user_id, time_zone_name, is_deleted from {{ ref('int_users_resolved') }}
+    select
+        user_id,
+        time_zone_name,
+        is_deleted
+    from {{ ref('int_users_resolved') }}
 
 ),
 

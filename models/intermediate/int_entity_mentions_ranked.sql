@@ -38,7 +38,7 @@ spellings_ranked as (
         entity_name,
         row_number() over (
             partition by user_id, entity_type, entity_key
-            order by spelling_count desc, {{ codepoint_order('entity_name') }}
+            order by spelling_count desc, {{ codepoint_order('entity_name') }} asc
         ) as spelling_rank
 
     from spelling_counts
@@ -56,10 +56,11 @@ named as (
 
     from entity_counts
     inner join spellings_ranked
-        on entity_counts.user_id = spellings_ranked.user_id
-        and entity_counts.entity_type = spellings_ranked.entity_type
-        and entity_counts.entity_key = spellings_ranked.entity_key
-        and spellings_ranked.spelling_rank = 1
+        on
+            entity_counts.user_id = spellings_ranked.user_id
+            and entity_counts.entity_type = spellings_ranked.entity_type
+            and entity_counts.entity_key = spellings_ranked.entity_key
+            and spellings_ranked.spelling_rank = 1
 
 ),
 
@@ -73,7 +74,7 @@ ranked as (
         mention_count,
         row_number() over (
             partition by user_id, entity_type
-            order by mention_count desc, {{ codepoint_order('entity_key') }}
+            order by mention_count desc, {{ codepoint_order('entity_key') }} asc
         ) as mention_rank
 
     from named

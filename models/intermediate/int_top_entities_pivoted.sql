@@ -1,6 +1,14 @@
 -- One row per user: their top three persons, places and emotions as columns, pivoted in a single
 -- group by (one pass; Postgres plans this far better than three separate aggregations).
-{%- set entity_types = ['person', 'place', 'emotion'] %}
+{%- set pivoted_columns = [] %}
+{%- for entity_type in ['person', 'place', 'emotion'] %}
+{%- for rank in range(1, 4) %}
+{%- set condition = "entity_type = '" ~ entity_type ~ "' and mention_rank = " ~ rank %}
+{%- set prefix = entity_type ~ "_" ~ rank %}
+{%- do pivoted_columns.append("max(entity_name) filter (where " ~ condition ~ ") as " ~ prefix ~ "_name") %}
+{%- do pivoted_columns.append("max(mention_count) filter (where " ~ condition ~ ") as " ~ prefix ~ "_count") %}
+{%- endfor %}
+{%- endfor %}
 with
 
 top_mentions as (
@@ -13,13 +21,8 @@ top_mentions as (
 pivoted as (
 
     select
-        user_id
-        {%- for entity_type in entity_types %}
-        {%- for rank in range(1, 4) %},
-        max(entity_name) filter (where entity_type = '{{ entity_type }}' and mention_rank = {{ rank }}) as {{ entity_type }}_{{ rank }}_name,
-        max(mention_count) filter (where entity_type = '{{ entity_type }}' and mention_rank = {{ rank }}) as {{ entity_type }}_{{ rank }}_count
-        {%- endfor %}
-        {%- endfor %}
+        user_id,
+        {{ pivoted_columns | join(',\n        ') }}
 
     from top_mentions
     group by user_id

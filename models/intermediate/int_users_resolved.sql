@@ -21,9 +21,9 @@ resolved as (
         users.display_name,
         users.locale,
         users.time_zone_name as time_zone_name_raw,
+        users.is_deleted,
         coalesce(time_zones.time_zone_name, 'UTC') as time_zone_name,
-        time_zones.time_zone_name is null as is_time_zone_defaulted,
-        users.is_deleted
+        time_zones.time_zone_name is null as is_time_zone_defaulted
 
     from users
     left join time_zones

@@ -1,9 +1,6 @@
 -- One row per user who dreamt in the recap year or the year before: their year in numbers, whether
 -- they get a recap video and why not. Benchmarks (average, top_percent) are over eligible users only.
-{%- set min_dreams = var('min_dreams') | int %}
-{%- if min_dreams < 1 %}
-    {{ exceptions.raise_compiler_error("var min_dreams must be at least 1 (a recap needs a dream to show), got " ~ min_dreams) }}
-{%- endif %}
+{%- set min_dreams = min_dreams() %}
 with
 
 dream_counts as (
@@ -26,7 +23,11 @@ streaks as (
 
 busiest_months as (
 
-    select user_id, local_month from {{ ref('int_dream_months_ranked') }}
+    select
+        user_id,
+        local_month
+
+    from {{ ref('int_dream_months_ranked') }}
     where month_rank = 1
 
 ),
@@ -35,7 +36,7 @@ joined as (
 
     select
         dream_counts.user_id,
-        cast({{ var('recap_year') }} as integer) as recap_year,
+        cast({{ recap_year() }} as integer) as recap_year,
         users.display_name,
         users.locale,
         users.time_zone_name,
@@ -79,15 +80,17 @@ benchmarked as (
     select
         *,
         ineligibility_reason is null as is_eligible,
-        case when ineligibility_reason is null then
-            {{ divide_round_half_away_from_zero(
-                'sum(total_dreams) over (partition by ineligibility_reason is null)',
-                'count(*) over (partition by ineligibility_reason is null)') }}
+        case
+            when ineligibility_reason is null
+                then {{ divide_round_half_away_from_zero(
+                    'sum(total_dreams) over (partition by ineligibility_reason is null)',
+                    'count(*) over (partition by ineligibility_reason is null)') }}
         end as average_dreams,
-        case when ineligibility_reason is null then
-            {{ divide_ceil(
-                '100 * rank() over (partition by ineligibility_reason is null order by total_dreams desc)',
-                'count(*) over (partition by ineligibility_reason is null)') }}
+        case
+            when ineligibility_reason is null
+                then {{ divide_ceil(
+                    '100 * rank() over (partition by ineligibility_reason is null order by total_dreams desc)',
+                    'count(*) over (partition by ineligibility_reason is null)') }}
         end as top_percent
 
     from eligibility
@@ -115,8 +118,8 @@ final as (
         longest_streak_start_date,
         busiest_month,
         average_dreams,
-        total_dreams - average_dreams as difference_from_average,
-        top_percent
+        top_percent,
+        total_dreams - average_dreams as difference_from_average
 
     from benchmarked
 

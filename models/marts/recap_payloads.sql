@@ -1,5 +1,6 @@
 -- One row per eligible user and recap year: the video's only input, as JSON that follows
--- schemas/recap_payload.schema.json, and the hash of its canonical text.
+-- schemas/recap_payload.schema.json, and the hash of its canonical text; beside the payload (never
+-- in it, so an unchanged recap keeps its hash), when it was built and how recent its source data is.
 with
 
 dreamers as (
@@ -12,6 +13,13 @@ dreamers as (
 top_entities as (
 
     select * from {{ ref('int_top_entities_pivoted') }}
+
+),
+
+extract_span as (
+
+    select max(dreamt_at_utc) as source_data_until
+    from {{ ref('stg_app__dreams') }}
 
 ),
 
@@ -64,12 +72,15 @@ payload_texts as (
 final as (
 
     select
-        user_id,
-        recap_year,
-        {{ parse_json('payload_text') }} as payload,
-        {{ hash_text('payload_text') }} as payload_hash
+        payload_texts.user_id,
+        payload_texts.recap_year,
+        {{ parse_json('payload_texts.payload_text') }} as payload,
+        {{ hash_text('payload_texts.payload_text') }} as payload_hash,
+        {{ build_timestamp() }} as built_at,
+        extract_span.source_data_until
 
     from payload_texts
+    cross join extract_span
 
 )
 

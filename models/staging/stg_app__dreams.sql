@@ -1,21 +1,22 @@
-{{ demo_seed_dependency('dreams') }}
+{{ quarantine_checked_first() }}
 with
 
 source as (
 
-    select * from {{ source('app', 'dreams') }}
+    select * from {{ ref('base_app__dreams') }}
+    where quarantine_reason is null
 
 ),
 
 renamed as (
 
     select
-        cast(dream_id as bigint) as dream_id,
-        cast(user_id as bigint) as user_id,
-        cast(dreamt_at as timestamp) as dreamt_at_utc,
-        coalesce(cast(is_lucid as boolean), false) as is_lucid,
-        coalesce(cast(is_nightmare as boolean), false) as is_nightmare,
-        cast(deleted_at as timestamp) as deleted_at,
+        dream_id,
+        user_id,
+        dreamt_at_utc,
+        deleted_at,
+        coalesce(is_lucid, false) as is_lucid,
+        coalesce(is_nightmare, false) as is_nightmare,
         deleted_at is not null as is_deleted
 
     from source

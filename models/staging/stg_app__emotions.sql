@@ -1,18 +1,19 @@
-{{ demo_seed_dependency('emotions') }}
+{{ quarantine_checked_first() }}
 with
 
 source as (
 
-    select * from {{ source('app', 'emotions') }}
+    select * from {{ ref('base_app__emotions') }}
+    where quarantine_reason is null
 
 ),
 
 renamed as (
 
     select
-        cast(emotion_id as bigint) as emotion_id,
-        nullif({{ trim_whitespace("cast(name as " ~ dbt.type_string() ~ ")") }}, '') as emotion_name,
-        lower(nullif({{ trim_whitespace("cast(name as " ~ dbt.type_string() ~ ")") }}, '')) as emotion_key
+        emotion_id,
+        {{ clean_name('emotion_name') }} as emotion_name,
+        lower({{ clean_name('emotion_name') }}) as emotion_key
 
     from source
 

@@ -1,19 +1,20 @@
-{{ demo_seed_dependency('persons') }}
+{{ quarantine_checked_first() }}
 with
 
 source as (
 
-    select * from {{ source('app', 'persons') }}
+    select * from {{ ref('base_app__persons') }}
+    where quarantine_reason is null
 
 ),
 
 renamed as (
 
     select
-        cast(person_id as bigint) as person_id,
-        cast(user_id as bigint) as user_id,
-        nullif({{ trim_whitespace("cast(name as " ~ dbt.type_string() ~ ")") }}, '') as person_name,
-        lower(nullif({{ trim_whitespace("cast(name as " ~ dbt.type_string() ~ ")") }}, '')) as person_key
+        person_id,
+        user_id,
+        {{ clean_name('person_name') }} as person_name,
+        lower({{ clean_name('person_name') }}) as person_key
 
     from source
 

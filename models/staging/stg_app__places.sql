@@ -1,19 +1,20 @@
-{{ demo_seed_dependency('places') }}
+{{ quarantine_checked_first() }}
 with
 
 source as (
 
-    select * from {{ source('app', 'places') }}
+    select * from {{ ref('base_app__places') }}
+    where quarantine_reason is null
 
 ),
 
 renamed as (
 
     select
-        cast(place_id as bigint) as place_id,
-        cast(user_id as bigint) as user_id,
-        nullif({{ trim_whitespace("cast(name as " ~ dbt.type_string() ~ ")") }}, '') as place_name,
-        lower(nullif({{ trim_whitespace("cast(name as " ~ dbt.type_string() ~ ")") }}, '')) as place_key
+        place_id,
+        user_id,
+        {{ clean_name('place_name') }} as place_name,
+        lower({{ clean_name('place_name') }}) as place_key
 
     from source
 

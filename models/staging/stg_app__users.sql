@@ -1,21 +1,22 @@
-{{ demo_seed_dependency('users') }}
+{{ quarantine_checked_first() }}
 with
 
 source as (
 
-    select * from {{ source('app', 'users') }}
+    select * from {{ ref('base_app__users') }}
+    where quarantine_reason is null
 
 ),
 
 renamed as (
 
     select
-        cast(user_id as bigint) as user_id,
-        nullif({{ trim_whitespace("cast(display_name as " ~ dbt.type_string() ~ ")") }}, '') as display_name,
-        nullif({{ trim_whitespace("cast(locale as " ~ dbt.type_string() ~ ")") }}, '') as locale,
-        nullif({{ trim_whitespace("cast(timezone as " ~ dbt.type_string() ~ ")") }}, '') as time_zone_name,
-        cast(created_at as timestamp) as created_at,
-        cast(deleted_at as timestamp) as deleted_at,
+        user_id,
+        {{ clean_name('display_name') }} as display_name,
+        nullif({{ trim_whitespace('locale') }}, '') as locale,  -- noqa: RF04
+        nullif({{ trim_whitespace('time_zone_name') }}, '') as time_zone_name,
+        created_at,
+        deleted_at,
         deleted_at is not null as is_deleted
 
     from source

@@ -3,14 +3,20 @@ with
 
 eligible as (
 
-    select user_id, recap_year from {{ ref('dreamer_years') }}
+    select
+        user_id,
+        recap_year
+    from {{ ref('dreamer_years') }}
     where is_eligible
 
 ),
 
 payloads as (
 
-    select user_id, recap_year from {{ ref('recap_payloads') }}
+    select
+        user_id,
+        recap_year
+    from {{ ref('recap_payloads') }}
 
 )
 
@@ -20,6 +26,7 @@ select
 
 from eligible
 full outer join payloads
-    on eligible.user_id = payloads.user_id
-    and eligible.recap_year = payloads.recap_year
+    on
+        eligible.user_id = payloads.user_id
+        and eligible.recap_year = payloads.recap_year
 where eligible.user_id is null or payloads.user_id is null

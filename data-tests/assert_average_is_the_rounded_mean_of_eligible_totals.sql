@@ -4,7 +4,10 @@ with
 
 eligible as (
 
-    select total_dreams, average_dreams from {{ ref('dreamer_years') }}
+    select
+        total_dreams,
+        average_dreams
+    from {{ ref('dreamer_years') }}
     where is_eligible
 
 ),
@@ -22,5 +25,6 @@ summary as (
 
 select *
 from summary
-where min_average <> max_average
+where
+    min_average <> max_average
     or abs(min_average - mean_total) > 0.5

@@ -10,10 +10,10 @@ payloads as (
 
     select
         user_id,
-        recap_year
-        {%- for key, column in fields %},
-        cast({{ json_text_at('payload', ['dreams', key]) }} as bigint) as payload_{{ key }}
-        {%- endfor %},
+        recap_year,
+        {%- for key, column in fields %}
+        cast({{ json_text_at('payload', ['dreams', key]) }} as bigint) as payload_{{ key }},
+        {%- endfor %}
         cast({{ json_text_at('payload', ['user', 'id']) }} as bigint) as payload_user_id,
         cast({{ json_text_at('payload', ['year']) }} as integer) as payload_year
 
@@ -31,7 +31,8 @@ select payloads.*
 from payloads
 inner join dreamers
     on payloads.user_id = dreamers.user_id
-where payloads.payload_user_id <> payloads.user_id
+where
+    payloads.payload_user_id <> payloads.user_id
     or payloads.payload_year <> payloads.recap_year
     {%- for key, column in fields %}
     or payloads.payload_{{ key }} is distinct from dreamers.{{ column }}

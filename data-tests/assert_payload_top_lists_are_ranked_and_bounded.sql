@@ -1,17 +1,20 @@
 -- In every top list, counts never increase along the list and never exceed the year's total.
 {%- set lists = ['persons', 'places', 'emotions'] %}
+{%- set count_columns = [] %}
+{%- for list in lists %}
+{%- for index in range(3) %}
+{%- set value = json_text_at('payload', [list, index, 1]) %}
+{%- do count_columns.append("cast(" ~ value ~ " as bigint) as " ~ list ~ "_" ~ index) %}
+{%- endfor %}
+{%- endfor %}
 with
 
 payloads as (
 
     select
         user_id,
-        cast({{ json_text_at('payload', ['dreams', 'total']) }} as bigint) as total
-        {%- for list in lists %}
-        {%- for index in range(3) %},
-        cast({{ json_text_at('payload', [list, index, 1]) }} as bigint) as {{ list }}_{{ index }}
-        {%- endfor %}
-        {%- endfor %}
+        cast({{ json_text_at('payload', ['dreams', 'total']) }} as bigint) as total,
+        {{ count_columns | join(',\n        ') }}
 
     from {{ ref('recap_payloads') }}
 
@@ -19,7 +22,8 @@ payloads as (
 
 select *
 from payloads
-where false
+where
+    false
     {%- for list in lists %}
     or {{ list }}_0 > total
     or {{ list }}_1 > {{ list }}_0

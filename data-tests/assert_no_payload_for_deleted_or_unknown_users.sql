@@ -9,7 +9,10 @@ payloads as (
 
 users as (
 
-    select user_id, is_deleted from {{ ref('stg_app__users') }}
+    select
+        user_id,
+        is_deleted
+    from {{ ref('stg_app__users') }}
 
 )
 
