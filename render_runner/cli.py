@@ -367,7 +367,8 @@ def demo_data(
     config = load_config(profiles_dir, target)
     counts = write_demo_data(config, schema=schema, users=users, seed=seed)
     console.print(", ".join(f"{n} {table}" for table, n in counts.items()) + f" -> {config.describe()} schema {schema}")
-    console.print(f"now: dbt build --vars '{{app_schema: {schema}}}'")
+    # the synthetic dreams run to 2027-01-05: as_of sets the extract's clock, or later dreams count as "in the future"
+    console.print(f"now: dbt build --vars \"{{app_schema: {schema}, as_of: '2027-01-05'}}\"")
 
 
 @command()

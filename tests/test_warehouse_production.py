@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from render_runner.demo_data import write_demo_data
+from render_runner.commands.demo_data import write_demo_data
 from tests.test_warehouse import assert_payloads_follow_the_contract, reference_payloads
 from tests.warehouse_fixtures import ScratchWarehouse, duckdb_warehouse, postgres_warehouse
 
