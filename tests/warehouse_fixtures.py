@@ -108,17 +108,17 @@ class ScratchWarehouse:
         return {int(u): (json.loads(p) if isinstance(p, str) else p, h) for u, p, h in rows}
 
     def write_payloads(self, payloads: list[dict[str, Any] | str], built_at: str | None = None,
-                       source_data_until: str | None = None) -> None:
+                       source_data_until: str | None = None, source_schema: str | None = None) -> None:
         """(Re)create recap_payloads; a str entry is stored as-is (to test malformed rows).
 
-        Like dbt's table, it has built_at (default: now, UTC) and source_data_until (default: null),
-        the same on every row (models/marts/_marts__models.yml)."""
+        Like dbt's table, it has built_at (default: now, UTC), source_data_until and source_schema
+        (default: null), the same on every row (models/marts/_marts__models.yml)."""
         json_type = "json" if self.dialect == "duckdb" else "jsonb"
         self.execute(f'create schema if not exists "{self.schema}"')
         self.execute(f'drop table if exists "{self.schema}".recap_payloads')
         self.execute(
             f'create table "{self.schema}".recap_payloads (user_id bigint, recap_year integer, payload {json_type}, '
-            "payload_hash varchar, built_at timestamp, source_data_until timestamp)"
+            "payload_hash varchar, built_at timestamp, source_data_until timestamp, source_schema varchar)"
         )
         if built_at is None:
             built_at = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
@@ -126,8 +126,8 @@ class ScratchWarehouse:
             text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
             user_id = payload["user"]["id"] if isinstance(payload, dict) else 900000 + i
             self.execute(
-                f'insert into "{self.schema}".recap_payloads values (%s, %s, %s, %s, %s, %s)',
-                [user_id, 2026, text, payload_hash(text), built_at, source_data_until],
+                f'insert into "{self.schema}".recap_payloads values (%s, %s, %s, %s, %s, %s, %s)',
+                [user_id, 2026, text, payload_hash(text), built_at, source_data_until, source_schema],
             )
 
     def jobs(self) -> dict[int, dict[str, Any]]:

@@ -77,7 +77,8 @@ final as (
         {{ parse_json('payload_texts.payload_text') }} as payload,
         {{ hash_text('payload_texts.payload_text') }} as payload_hash,
         {{ build_timestamp() }} as built_at,
-        extract_span.source_data_until
+        extract_span.source_data_until,
+        cast({{ dbt.string_literal(var('app_schema', 'app')) }} as {{ dbt.type_string() }}) as source_schema
 
     from payload_texts
     cross join extract_span
