@@ -37,7 +37,7 @@ export const findFfmpeg = () => {
   return found;
 };
 
-/** Run ffmpeg; rejects with its last line of stderr. */
+/** Run ffmpeg; resolves with the tail of its stderr, rejects with its last line. */
 export const runFfmpeg = (bin, args, cwd) =>
   new Promise((resolve, reject) => {
     const child = spawn(bin, args, {cwd, stdio: ['ignore', 'ignore', 'pipe']});
@@ -46,7 +46,7 @@ export const runFfmpeg = (bin, args, cwd) =>
       err = (err + d).slice(-4000);
     });
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg failed (${code}): ${err.trim().split('\n').pop()}`))));
+    child.on('close', (code) => (code === 0 ? resolve(err) : reject(new Error(`ffmpeg failed (${code}): ${err.trim().split('\n').pop()}`))));
   });
 
 /** JPEG (full-range) frames to BT.709 limited range: the same conversion as renderMedia's colorSpace 'bt709'. */
