@@ -288,7 +288,9 @@ def test_the_sync_sample_table_lists_exactly_the_idr_frames(renders: dict[str, R
     idr = [i + 1 for i, s in enumerate(samples(mp4, mp4.video())) if any(n[0] & 0x1F == 5 for n in nal_units(s, length_size))]
     stss = mp4.table(mp4.video(), "stss")
     assert u32s(stss, 8, struct.unpack(">I", stss[4:8])[0]) == idr
-    assert idr[0] == 1 and len(idr) >= 2
+    assert idr[0] == 1
+    if name.startswith("sparse"):
+        assert len(idr) >= 2  # an IDR at every scene start and settled frame: a table with something to get wrong
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -344,8 +346,19 @@ def test_soundtrack_none_is_digital_silence(renders: dict[str, Render]) -> None:
     assert peak == float("-inf")
 
 
-def test_the_soundtrack_does_not_touch_the_video_stream(renders: dict[str, Render]) -> None:
-    """Muxed by stream copy: the same video packets whatever the sound."""
-    with_bed, silent = packet_md5s(renders["sparse-default"].video), packet_md5s(renders["sparse-none"].video)
-    assert len(with_bed) == renders["sparse-default"].frames
-    assert with_bed == silent
+def test_muxing_a_soundtrack_copies_the_video_stream(renders: dict[str, Render], tmp_path: Path) -> None:
+    """muxAudio (worker/encode/audio.mjs) joins by stream copy: the same video packets, another sound."""
+    source = renders["sparse-default"]
+    silence = tmp_path / "silence.mp4"
+    script = f"""
+import {{muxAudio, soundtrackAudio}} from './worker/encode/audio.mjs';
+const audio = await soundtrackAudio({{soundtrack: 'none', durationInFrames: {source.frames}, fps: 30}});
+await muxAudio({{video: {json.dumps(str(source.video))}, audio: audio.file, output: {json.dumps(str(silence))}}});
+"""
+    env = {**os.environ, "RECAP_AUDIO_CACHE_DIR": str(tmp_path / "audio-cache")}
+    proc = subprocess.run(["node", "--input-type=module", "-e", script], cwd=PROJECT_DIR / "remotion", capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    with_bed = packet_md5s(source.video)
+    assert len(with_bed) == source.frames
+    assert packet_md5s(silence) == with_bed
+    assert loudness(silence)[1] == float("-inf")

@@ -11,6 +11,13 @@ import {withScratch, writeAtomically} from './files.mjs';
 import {loadLib} from './lib.mjs';
 import {renderSparse} from './sparse.mjs';
 
+// No B-frames in any encode (encode/ffmpeg.mjs x264Args does the same for the sparse path): the
+// MP4 then needs neither reordering (ctts) nor an edit list to start at frame 0, which it has none of.
+const noBFrames = ({args}) => {
+  const encoder = args.indexOf('libx264');
+  return encoder < 0 ? args : [...args.slice(0, encoder + 1), '-bf', '0', ...args.slice(encoder + 1)];
+};
+
 const defaults = {jpegQuality: 80, x264Preset: 'veryfast', crf: 20, tabs: 1, timeoutMs: 120000, mode: 'full', soundtrack: 'default'};
 
 /**
@@ -51,6 +58,7 @@ export const renderJob = async ({job, serveUrl, browser}) => {
           crf: settings.crf,
           colorSpace: 'bt709',
           concurrency: settings.tabs,
+          ffmpegOverride: noBFrames,
         });
       }
       const audioStart = Date.now();

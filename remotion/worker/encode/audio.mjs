@@ -112,7 +112,8 @@ const inputArgs = (source, seconds) => {
 export const encodeTrack = async ({source, samples, output, work}) => {
   const bin = audioFfmpeg(source.kind);
   const seconds = samples / SAMPLE_RATE;
-  const cut = `aresample=${SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,atrim=end_sample=${samples}`;
+  // timestamps renumbered from 0 before the cut: a decoder's priming (mp3) or a loop's seam must not move it
+  const cut = `aresample=${SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,asetpts=N/SR/TB,atrim=end_sample=${samples}`;
   if (source.kind === 'silence') {
     await runFfmpeg(bin, ['-hide_banner', '-loglevel', 'error', '-y', ...inputArgs(source, seconds), '-af', cut, ...AAC_ARGS, '-f', 'adts', output]);
     return {integrated: -Infinity};

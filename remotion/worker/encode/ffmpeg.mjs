@@ -55,10 +55,13 @@ export const BT709_FILTER = 'zscale=matrix=709:range=limited:primariesin=709:pri
 /** The stream's colour tags: BT.709, limited ("tv") range. */
 export const BT709_TAGS = ['-colorspace:v', 'bt709', '-color_primaries:v', 'bt709', '-color_trc:v', 'bt709', '-color_range', 'tv'];
 
-/** Every encode's x264 options: H.264 yuv420p, tagged BT.709 limited range. */
+/**
+ * Every encode's x264 options: H.264 yuv420p, tagged BT.709 limited range, no B-frames (so the MP4
+ * needs no reordering and no edit list: encode/audio.mjs muxes with -use_editlist 0).
+ */
 export const x264Args = ({x264Preset, crf}) => [
   // one encoder thread: the runner keeps one render per core busy, threads would only add overhead
-  '-c:v', 'libx264', '-threads', '1',
+  '-c:v', 'libx264', '-threads', '1', '-bf', '0',
   ...BT709_TAGS,
   '-pix_fmt', 'yuv420p', '-preset', x264Preset, '-crf', String(crf),
 ];

@@ -39,7 +39,7 @@ const NAL_PPS = 8;
 export const spliceEncoderArgs = ({fps, x264Preset, crf}) => [
   '-r', String(fps), // the encoder's time base, written into the SPS: must be the same in both encodes
   ...x264Args({x264Preset, crf}),
-  '-bf', '0', '-g', String(HOLD_CLIP_FRAMES), '-x264-params', 'aud=1:scenecut=0',
+  '-g', String(HOLD_CLIP_FRAMES), '-x264-params', 'aud=1:scenecut=0', // (no B-frames: x264Args)
 ];
 
 /** Split an Annex-B byte stream into NAL units: [{type, start, end}] (start after the start code). */
