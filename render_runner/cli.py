@@ -66,6 +66,17 @@ RenderModeOption = Annotated[
 ]
 Frames = Annotated[str | None, typer.Option("--frames", envvar="RECAP_FRAMES", help="Render only frames A-B (for smoke runs), e.g. 0-59.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+SoundtrackOption = Annotated[
+    str,
+    typer.Option(
+        "--soundtrack",
+        envvar="RECAP_SOUNDTRACK",
+        help=(
+            "The sound of every video: default (the project's own ambient bed), none (a silent track) or an audio file "
+            "ffmpeg reads; cut to each video, faded, normalised to -14 LUFS."
+        ),
+    ),
+]
 
 
 def _parse_frames(frames: str | None) -> tuple[int, int] | None:
@@ -147,6 +158,7 @@ def go(
     ] = X264Preset.veryfast,
     crf: Annotated[int, typer.Option("--crf", envvar="RECAP_CRF", min=0, max=51, help="x264 constant rate factor (lower = better, bigger).")] = 20,
     render_mode: RenderModeOption = RenderMode.sparse,
+    soundtrack: SoundtrackOption = "default",
     verbose: Verbose = False,
 ) -> None:
     """Render every pending recap: sync jobs from recap_payloads, then claim, render, store until none is left.
@@ -159,6 +171,7 @@ def go(
     from render_runner.commands.progress import RichObserver
     from render_runner.config import RenderSettings, RunOptions
     from render_runner.profiles import load_config
+    from render_runner.render.soundtrack import resolve_soundtrack
     from render_runner.storage import open_storage
 
     config = load_config(profiles_dir, target)
@@ -171,6 +184,7 @@ def go(
         scale=scale,
         frame_range=_parse_frames(frames),
         mode=render_mode.value,
+        soundtrack=resolve_soundtrack(soundtrack),
     )
     options = RunOptions(
         concurrency=concurrency or os.cpu_count() or 1,
@@ -281,12 +295,14 @@ def preview(
     year: Annotated[int | None, typer.Option("--year", help="Recap year (default: the one in recap_payloads).")] = None,
     scale: Annotated[float, typer.Option("--scale", min=0.1, max=2, help="Fraction of 1080x1920.")] = 1.0,
     frames: Annotated[str | None, typer.Option("--frames", help="Only frames A-B, e.g. 0-59.")] = None,
+    soundtrack: SoundtrackOption = "default",
     target: Target = None,
     profiles_dir: ProfilesDir = None,
     verbose: Verbose = False,
 ) -> None:
     """Render one user's video (or poster) straight from the warehouse, for designers. Touches no job."""
     from render_runner.commands.preview import render_preview
+    from render_runner.render.soundtrack import resolve_soundtrack
 
     path = render_preview(
         user_id,
@@ -295,6 +311,7 @@ def preview(
         year=year,
         scale=scale,
         frame_range=_parse_frames(frames),
+        soundtrack=resolve_soundtrack(soundtrack),
         profiles_dir=profiles_dir,
         target=target,
     )

@@ -21,6 +21,9 @@ CACHE_DIR = PROJECT_DIR / ".render-cache"  # bundles, and the runners' scratch f
 WORK_ROOT = Path(os.environ.get("RECAP_WORK_ROOT") or CACHE_DIR / "work")
 SCHEMA_PATH = PROJECT_DIR / "schemas" / "recap_payload.schema.json"
 BROWSER_CANDIDATES_FILE = PROJECT_DIR / "scripts" / "browser-candidates.txt"
+# --soundtrack files, stored under the SHA-256 of their content (render/soundtrack.py); the Node
+# worker reads them from here (remotion/worker/paths.mjs SOUNDTRACK_STORE).
+SOUNDTRACK_STORE = CACHE_DIR / "soundtracks"
 
 # The Node entry points the runner starts (run with cwd=REMOTION_DIR).
 RENDER_WORKER_SCRIPT = REMOTION_DIR / "worker" / "render-worker.mjs"  # the JSON-lines render worker
@@ -85,6 +88,10 @@ class RenderSettings:
     # On-disk LRU cache of captured scenes shared by users (e.g. the outro), per machine, in
     # $TMPDIR/dream-recap-frame-cache (RECAP_FRAME_CACHE_DIR; RECAP_FRAME_CACHE_MB overrides the size).
     frame_cache_mb: int = 4096
+    # The sound of every video (remotion/worker/encode/audio.mjs): "default" (the project's ambient
+    # bed), "none" (a silent AAC track) or "sha256:<hex>" of a --soundtrack file (render/soundtrack.py
+    # makes it): a content fingerprint, so a changed file changes the render identity.
+    soundtrack: str = "default"
 
     def as_worker_settings(self) -> dict[str, Any]:
         return {
@@ -94,6 +101,7 @@ class RenderSettings:
             "tabs": self.tabs,
             "mode": str(self.mode),
             "frameCacheMb": self.frame_cache_mb,
+            "soundtrack": self.soundtrack,
         }
 
 

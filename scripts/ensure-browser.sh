@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Make sure a headless Chromium is available for Remotion. Order of choice (same as the runner's
+# Make sure a headless Chromium is available for Remotion (and the ffmpeg, fonts and GStreamer
+# decoders the renders and tests use). Order of choice (same as the runner's
 # and the render worker's):
 #   1. $RECAP_BROWSER_EXECUTABLE if set
 #   2. the first executable path of scripts/browser-candidates.txt (the one list)
@@ -7,6 +8,9 @@
 #   4. otherwise Remotion's own ensureBrowser() download at render time (needs internet)
 set -euo pipefail
 
+# GStreamer's H.264 decoders (Cisco's openh264dec, libav's avdec_h264): the tests check ffmpeg's frames
+# against an independent decoder (tests/test_clean_stream.py).
+have_gst_decoder() { command -v gst-inspect-1.0 >/dev/null && { gst-inspect-1.0 openh264dec >/dev/null 2>&1 || gst-inspect-1.0 avdec_h264 >/dev/null 2>&1; }; }
 have_fonts() { fc-list 2>/dev/null | grep -qi "Noto Color Emoji" && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; }
 
 if [[ -n "${RECAP_BROWSER_EXECUTABLE:-}" ]]; then
@@ -28,6 +32,7 @@ packages=()
 first_browser >/dev/null || packages+=(chromium)
 command -v ffprobe >/dev/null || packages+=(ffmpeg)
 have_fonts || packages+=(fonts-noto-color-emoji fonts-noto-cjk fontconfig)
+have_gst_decoder || packages+=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav)
 
 if (( ${#packages[@]} )); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then

@@ -1,11 +1,24 @@
 // One job of the render worker: the video (full: Remotion's renderMedia; sparse: ./sparse.mjs) and
 // the poster (renderStill), in the browser the worker keeps open.
+//
+// Either way the video is rendered without sound into a scratch folder, then joined with its
+// soundtrack (encode/audio.mjs: cached per soundtrack and length) by stream copy into job.video.
 import {renderMedia, renderStill, selectComposition} from '@remotion/renderer';
+import path from 'node:path';
 import {resolveCompositions} from './compositions.mjs';
+import {muxAudio, soundtrackAudio} from './encode/audio.mjs';
+import {withScratch, writeAtomically} from './files.mjs';
 import {loadLib} from './lib.mjs';
 import {renderSparse} from './sparse.mjs';
 
-const defaults = {jpegQuality: 80, x264Preset: 'veryfast', crf: 20, tabs: 1, timeoutMs: 120000, mode: 'full'};
+// No B-frames in any encode (encode/ffmpeg.mjs x264Args does the same for the sparse path): the
+// MP4 then needs neither reordering (ctts) nor an edit list to start at frame 0, which it has none of.
+const noBFrames = ({args}) => {
+  const encoder = args.indexOf('libx264');
+  return encoder < 0 ? args : [...args.slice(0, encoder + 1), '-bf', '0', ...args.slice(encoder + 1)];
+};
+
+const defaults = {jpegQuality: 80, x264Preset: 'veryfast', crf: 20, tabs: 1, timeoutMs: 120000, mode: 'full', soundtrack: 'default'};
 
 /**
  * job: {payload, video: path|null, poster: path|null, scale, frameRange: [a, b]|null, settings}
@@ -25,25 +38,34 @@ export const renderJob = async ({job, serveUrl, browser}) => {
     // the composition in the page, as the Remotion CLI does; a frame range always renders "full".
     const sparse = settings.mode === 'sparse' && !job.frameRange;
     const composition = sparse ? resolved.recap : await selectComposition({...common, id: 'Recap'});
-    if (sparse) {
-      result.sparse = await renderSparse({common, composition, output: job.video, scale, settings});
-    } else {
-      await renderMedia({
-        ...common,
-        composition,
-        codec: 'h264',
-        outputLocation: job.video,
-        overwrite: true,
-        scale,
-        frameRange: job.frameRange ?? null,
-        imageFormat: 'jpeg',
-        jpegQuality: settings.jpegQuality,
-        x264Preset: settings.x264Preset,
-        crf: settings.crf,
-        colorSpace: 'bt709',
-        concurrency: settings.tabs,
-      });
-    }
+    const frames = job.frameRange ? job.frameRange[1] - job.frameRange[0] + 1 : composition.durationInFrames;
+    await withScratch('video-', async (work) => {
+      const silent = path.join(work, 'video.mp4');
+      if (sparse) {
+        result.sparse = await renderSparse({common, composition, output: silent, scale, settings});
+      } else {
+        await renderMedia({
+          ...common,
+          composition,
+          codec: 'h264',
+          outputLocation: silent,
+          overwrite: true,
+          scale,
+          frameRange: job.frameRange ?? null,
+          imageFormat: 'jpeg',
+          jpegQuality: settings.jpegQuality,
+          x264Preset: settings.x264Preset,
+          crf: settings.crf,
+          colorSpace: 'bt709',
+          concurrency: settings.tabs,
+          ffmpegOverride: noBFrames,
+        });
+      }
+      const audioStart = Date.now();
+      const audio = await soundtrackAudio({soundtrack: settings.soundtrack, durationInFrames: frames, fps: composition.fps});
+      await writeAtomically(job.video, (tmp) => muxAudio({video: silent, audio: audio.file, output: tmp}));
+      result.audio = {cached: audio.cached, ms: Date.now() - audioStart};
+    });
     result.video = {
       durationInFrames: composition.durationInFrames,
       fps: composition.fps,

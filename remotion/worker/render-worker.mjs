@@ -5,10 +5,13 @@
 // (everything else Remotion prints goes to stderr).
 //   job   {"id": str, "payload": {...}, "video": path|null, "poster": path|null,
 //          "scale": 1, "frameRange": [a, b]|null,
-//          "settings": {jpegQuality, x264Preset, crf, tabs, mode: "full"|"sparse", frameCacheMb}}
+//          "settings": {jpegQuality, x264Preset, crf, tabs, mode: "full"|"sparse", frameCacheMb,
+//                       soundtrack: "default"|"none"|"sha256:<hex>"|path}}
 //         mode "sparse" (worker/sparse.mjs) captures only the frames that move; with a frameRange
-//         it falls back to "full" (renderMedia). One job: worker/render-job.mjs.
-//   reply {"id", "ok": true, "video": {durationInFrames, fps, width, height}, "renderMs", "rssBytes"}
+//         it falls back to "full" (renderMedia). soundtrack: worker/encode/audio.mjs. One job:
+//         worker/render-job.mjs.
+//   reply {"id", "ok": true, "video": {durationInFrames, fps, width, height}, "audio": {cached, ms},
+//          "renderMs", "rssBytes"}
 //         {"id", "ok": false, "kind": "invalid_payload"|"render", "error": "one readable line"}
 //   first line after start: {"event": "ready", "pid": n}
 import {openBrowser} from '@remotion/renderer';

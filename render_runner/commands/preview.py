@@ -38,6 +38,7 @@ def render_preview(
     year: int | None,
     scale: float,
     frame_range: tuple[int, int] | None,
+    soundtrack: str = "default",
     profiles_dir: Path | None,
     target: str | None,
 ) -> Path:
@@ -45,7 +46,7 @@ def render_preview(
     dest = dest or PROJECT_DIR / "out" / "preview" / f"{user_id}.{'jpg' if still else 'mp4'}"
     dest.parent.mkdir(parents=True, exist_ok=True)
     bundle = ensure_bundle()
-    settings = RenderSettings(scale=scale, frame_range=frame_range)
+    settings = RenderSettings(scale=scale, frame_range=frame_range, soundtrack=soundtrack)
     with RenderPool(bundle, 1) as pool, atomic_path(dest) as partial:
         try:
             if still:

@@ -37,7 +37,7 @@ export const findFfmpeg = () => {
   return found;
 };
 
-/** Run ffmpeg; rejects with its last line of stderr. */
+/** Run ffmpeg; resolves with the tail of its stderr, rejects with its last line. */
 export const runFfmpeg = (bin, args, cwd) =>
   new Promise((resolve, reject) => {
     const child = spawn(bin, args, {cwd, stdio: ['ignore', 'ignore', 'pipe']});
@@ -46,7 +46,7 @@ export const runFfmpeg = (bin, args, cwd) =>
       err = (err + d).slice(-4000);
     });
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg failed (${code}): ${err.trim().split('\n').pop()}`))));
+    child.on('close', (code) => (code === 0 ? resolve(err) : reject(new Error(`ffmpeg failed (${code}): ${err.trim().split('\n').pop()}`))));
   });
 
 /** JPEG (full-range) frames to BT.709 limited range: the same conversion as renderMedia's colorSpace 'bt709'. */
@@ -55,10 +55,13 @@ export const BT709_FILTER = 'zscale=matrix=709:range=limited:primariesin=709:pri
 /** The stream's colour tags: BT.709, limited ("tv") range. */
 export const BT709_TAGS = ['-colorspace:v', 'bt709', '-color_primaries:v', 'bt709', '-color_trc:v', 'bt709', '-color_range', 'tv'];
 
-/** Every encode's x264 options: H.264 yuv420p, tagged BT.709 limited range. */
+/**
+ * Every encode's x264 options: H.264 yuv420p, tagged BT.709 limited range, no B-frames (so the MP4
+ * needs no reordering and no edit list: encode/audio.mjs muxes with -use_editlist 0).
+ */
 export const x264Args = ({x264Preset, crf}) => [
   // one encoder thread: the runner keeps one render per core busy, threads would only add overhead
-  '-c:v', 'libx264', '-threads', '1',
+  '-c:v', 'libx264', '-threads', '1', '-bf', '0',
   ...BT709_TAGS,
   '-pix_fmt', 'yuv420p', '-preset', x264Preset, '-crf', String(crf),
 ];

@@ -39,7 +39,7 @@ const NAL_PPS = 8;
 export const spliceEncoderArgs = ({fps, x264Preset, crf}) => [
   '-r', String(fps), // the encoder's time base, written into the SPS: must be the same in both encodes
   ...x264Args({x264Preset, crf}),
-  '-bf', '0', '-g', String(HOLD_CLIP_FRAMES), '-x264-params', 'aud=1:scenecut=0',
+  '-g', String(HOLD_CLIP_FRAMES), '-x264-params', 'aud=1:scenecut=0', // (no B-frames: x264Args)
 ];
 
 /** Split an Annex-B byte stream into NAL units: [{type, start, end}] (start after the start code). */
@@ -71,12 +71,21 @@ export const accessUnits = (buf) => {
     current.nals.push(buf.subarray(nal.start, nal.end));
     current.types.push(nal.type);
   }
-  return units.map(({nals, types}) => ({
-    types,
-    bytes: Buffer.concat(nals.flatMap((n) => [Buffer.from([0, 0, 0, 1]), n])),
-    nals,
-  }));
+  return units.map(({nals, types}) => ({types, bytes: annexB(nals), nals}));
 };
+
+const LONG_START = Buffer.from([0, 0, 0, 1]);
+const SHORT_START = Buffer.from([0, 0, 1]);
+
+/**
+ * NAL units (without start codes) as an Annex-B byte stream: a 4-byte start code before an access
+ * unit delimiter and the parameter sets (where H.264 wants the zero_byte), a 3-byte one before
+ * everything else. When the NAL after the last parameter set got a 4-byte start code, ffmpeg's
+ * raw H.264 demuxer kept its leading zero as the end of the PPS it copies into the MP4's avcC (a NAL
+ * must not end in 0x00; strict decoders may refuse it).
+ */
+export const annexB = (nals) =>
+  Buffer.concat(nals.flatMap((n) => [[NAL_AUD, NAL_SPS, NAL_PPS].includes(n[0] & 0x1f) ? LONG_START : SHORT_START, n]));
 
 const parameterSets = (unit) => unit.nals.filter((n) => [NAL_SPS, NAL_PPS].includes(n[0] & 0x1f)).map((n) => n.toString('hex')).join('|');
 

@@ -1,7 +1,7 @@
 // The H.264 Annex-B parser of the hold splice (node --test).
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {accessUnits, forcedKeyframes, nalUnits} from './holds.mjs';
+import {accessUnits, annexB, forcedKeyframes, nalUnits} from './holds.mjs';
 
 const start4 = [0, 0, 0, 1];
 const start3 = [0, 0, 1];
@@ -30,14 +30,14 @@ test('nalUnits of a buffer without a start code is empty', () => {
   assert.deepEqual(nalUnits(Buffer.from([1, 2, 3, 4, 5])), []);
 });
 
-test('accessUnits groups the units of each frame from its delimiter, rewritten with 4-byte start codes', () => {
+test('accessUnits groups the units of each frame from its delimiter, rewritten with clean start codes', () => {
   const buf = Buffer.from([...start4, ...aud, ...start4, ...sps, ...start3, ...pps, ...start3, ...idr, ...start4, ...aud, ...start3, ...slice]);
   const frames = accessUnits(buf);
   assert.equal(frames.length, 2);
   assert.deepEqual(frames[0].types, [9, 7, 8, 5]);
   assert.deepEqual(frames[1].types, [9, 1]);
-  assert.deepEqual([...frames[0].bytes], [...start4, ...aud, ...start4, ...sps, ...start4, ...pps, ...start4, ...idr]);
-  assert.deepEqual([...frames[1].bytes], [...start4, ...aud, ...start4, ...slice]);
+  assert.deepEqual([...frames[0].bytes], [...start4, ...aud, ...start4, ...sps, ...start4, ...pps, ...start3, ...idr]);
+  assert.deepEqual([...frames[1].bytes], [...start4, ...aud, ...start3, ...slice]);
   assert.deepEqual(frames[1].nals.map((n) => [...n]), [aud, slice]);
 });
 
@@ -47,4 +47,16 @@ test('accessUnits refuses a stream that does not start with an access unit delim
 
 test('forcedKeyframes are the first and the settled (last captured) frame of every scene, once each', () => {
   assert.deepEqual(forcedKeyframes([4, 1, 5]), [0, 3, 4, 5, 9]);
+});
+
+test('annexB puts a 3-byte start code after the last parameter set, so no parameter set is followed by a zero', () => {
+  const sei = [0x06, 0x05, 0x01, 0x80];
+  const bytes = annexB([aud, sps, pps, sei, idr].map((n) => Buffer.from(n)));
+  assert.deepEqual([...bytes], [...start4, ...aud, ...start4, ...sps, ...start4, ...pps, ...start3, ...sei, ...start3, ...idr]);
+  // what ffmpeg copies into avcC: the bytes from the PPS to the next start code, which must not end in 0x00
+  const ppsAt = bytes.indexOf(Buffer.from(pps));
+  const next = bytes.indexOf(Buffer.from(start3), ppsAt);
+  assert.notEqual(bytes[next - 1], 0);
+  // and the parser reads back the same units
+  assert.deepEqual(nalUnits(bytes).map((u) => [...bytes.subarray(u.start, u.end)]), [aud, sps, pps, sei, idr]);
 });
