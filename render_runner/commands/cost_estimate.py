@@ -46,6 +46,8 @@ class FrameStats:
     frames: int
     captured_frames: int
     unique_captured_frames: int
+    min_frames: int | None = None  # the shortest and longest video; None without a valid payload
+    max_frames: int | None = None
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def frame_stats(payloads: list[str]) -> FrameStats:
     if proc.returncode != 0:
         raise RecapError(f"counting frames failed: {(proc.stderr.strip().splitlines() or ['no output'])[-1]}")
     s = json.loads(proc.stdout.strip().splitlines()[-1])
-    return FrameStats(s["videos"], s["invalid"], s["frames"], s["capturedFrames"], s["uniqueCapturedFrames"])
+    return FrameStats(s["videos"], s["invalid"], s["frames"], s["capturedFrames"], s["uniqueCapturedFrames"], s.get("minFrames"), s.get("maxFrames"))
 
 
 # -- calibration -------------------------------------------------------------------------------------
