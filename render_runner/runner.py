@@ -221,7 +221,7 @@ class Runner:
                 return "lost"
             self.report.done += 1
             self.report.render_ms.append(result.render_ms)
-            metrics = JobMetrics(render_s=result.render_ms / 1000, upload_s=upload_s, bytes=size)
+            metrics = JobMetrics(render_s=result.render_ms / 1000, upload_s=upload_s, cpu_s=result.cpu_s, bytes=size)
             self.observer.finished(job, "done", f"{result.render_ms / 1000:.1f} s", metrics)
             return "done"
         except Exception as exc:  # every failure is recorded on its own job; the run goes on

@@ -144,7 +144,12 @@ def go_plain(wh: ScratchWarehouse, *args: str, env: dict[str, str] | None = None
         (["--output", "s3:/b/x"], {}, 2, r"did you mean s3://"),
         (["--output", "s3://bucket/../x"], {}, 2, r"the prefix has a '\.\.' segment"),
         ([], {"RECAP_KEY_SECRET": "a"}, 1, r"it needs at least 32 .*secrets\.token_urlsafe\(32\)"),
-        (["--frames", "0-99999"], {}, 1, r"--frames 0-99999 is past the end of some videos: .* so the valid range is 0-\d+"),
+        (
+            ["--frames", "0-99999"],
+            {},
+            1,
+            r"--frames 0-99999 is past the end of the video: the shortest video in recap_payloads has \d+ frames, so the valid range is 0-\d+",
+        ),
     ],
     ids=["preset", "mode", "frames-syntax", "gs", "s3-one-slash", "dotdot", "weak-secret", "frames-too-long"],
 )
@@ -280,7 +285,7 @@ def test_json_logs_have_one_record_per_job_and_progress_and_never_a_name_or_the_
     for user in (1, 2):
         job = jobs[user]
         assert job["status"] in ("done", "smoke") and job["attempt"] == 1 and job["recap_year"] == 2026
-        assert job["render_s"] > 0 and job["upload_s"] >= 0 and job["bytes"] > 1000 and "cpu_s" in job
+        assert job["render_s"] > 0 and job["upload_s"] >= 0 and job["bytes"] > 1000 and job["cpu_s"] > 0
     assert jobs[7]["status"] == "failed" and jobs[7]["error"] == "invalid payload: dreams.total: expected an integer >= 1"
     progress = [r for r in records if r["event"] == "progress"]
     assert progress and {"done", "failed", "in_flight", "rate_per_min", "eta_s", "total"} <= set(progress[-1])
@@ -325,10 +330,16 @@ def test_preview_errors_are_one_line_with_the_reason(tmp_path: Path) -> None:
     wh = duckdb_warehouse(tmp_path / "wh")
     bad = make_payload(7)
     bad["dreams"]["total"] = "many"
-    wh.write_payloads([bad])
+    wh.write_payloads([bad, make_payload(1)])
 
-    def preview(user: int) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([RUNNER, "preview", str(user), "--still"], env=runner_env(wh), capture_output=True, text=True, timeout=120)
+    def preview(user: int, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([RUNNER, "preview", str(user), *(args or ["--still"])], env=runner_env(wh), capture_output=True, text=True, timeout=120)
+
+    too_long = preview(1, "--frames", "0-99999", "--out", str(tmp_path / "p.mp4"))
+    assert too_long.returncode == 1
+    assert re.fullmatch(r"error: --frames 0-99999 is past the end of the video: user 1's video has (\d+) frames, "
+                        r"so the valid range is 0-\d+ \(e\.g\. --frames 0-59\)", too_long.stderr.strip()), too_long.stderr
+    assert not (tmp_path / "p.mp4").exists()
 
     invalid = preview(7)
     assert invalid.returncode == 1

@@ -30,7 +30,7 @@ class GoResult:
     counts: dict[str, int]  # the whole queue after the run (all runners)
 
 
-def check_frame_range(frame_range: tuple[int, int], payloads: list[str]) -> None:
+def check_frame_range(frame_range: tuple[int, int], payloads: list[str], what: str = "the shortest video in recap_payloads") -> None:
     """Refuse a `--frames A-B` that some video of this warehouse does not have.
 
     Videos are 21-33 s long depending on the user's data, so the range is checked against the
@@ -43,7 +43,7 @@ def check_frame_range(frame_range: tuple[int, int], payloads: list[str]) -> None
         return  # no valid payload: nothing will be rendered
     if last >= stats.min_frames:
         raise RecapError(
-            f"--frames {first}-{last} is past the end of some videos: the shortest video in recap_payloads has "
+            f"--frames {first}-{last} is past the end of the video: {what} has "
             f"{stats.min_frames} frames, so the valid range is 0-{stats.min_frames - 1} (e.g. --frames 0-59)"
         )
 

@@ -77,7 +77,7 @@ def render_preview(
 ) -> Path:
     payload = load_payload(user_id, year, profiles_dir, target)
     if frame_range is not None and not still:
-        check_frame_range(frame_range, [json.dumps(payload)])
+        check_frame_range(frame_range, [json.dumps(payload)], f"user {user_id}'s video")
     dest = dest or PROJECT_DIR / "out" / "preview" / f"{user_id}.{'jpg' if still else 'mp4'}"
     dest.parent.mkdir(parents=True, exist_ok=True)
     bundle = ensure_bundle()
