@@ -43,7 +43,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # messages and errors: never wrapped (logs are read by machines too)
 out = Console()
 
 # -- options shared by several commands (same names as dbt where dbt has them) ---------------------
@@ -136,22 +136,16 @@ def command(name: str | None = None) -> Callable[[Callable[P, R]], Callable[P, R
                 if kwargs.get("log_format") == LogFormat.json:
                     print(json.dumps({"event": "error", "message": " ".join(str(exc).split())}), file=sys.stderr, flush=True)
                 else:
-                    _log_console().print(f"[red]error:[/] {escape(str(exc))}")
+                    console.print(f"[red]error:[/] {escape(str(exc))}")
                 raise typer.Exit(EXIT_ERROR) from None
             except KeyboardInterrupt:
-                _log_console().print("interrupted")
+                console.print("interrupted")
                 raise typer.Exit(EXIT_INTERRUPTED) from None
 
         app.command(name)(run)
         return run
 
     return register
-
-
-def _log_console() -> Console:
-    from render_runner.commands.progress import plain_console
-
-    return plain_console()
 
 
 @command()

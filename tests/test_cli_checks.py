@@ -57,7 +57,7 @@ def test_an_output_that_is_neither_a_folder_nor_a_clean_s3_prefix_is_refused(out
         check_output(output)
 
 
-@pytest.mark.parametrize("output", ["out", "./out", "/tmp/recaps", "./out:2", "file:///tmp/x", "s3://b", "s3://b/", "s3://b/a/b/"])
+@pytest.mark.parametrize("output", ["out", "./out", "/tmp/recaps", "./out:2", "file:///tmp/x", "s3://bucket", "s3://bucket/", "s3://my-bucket.eu/a/b/"])
 def test_folders_and_clean_s3_prefixes_are_accepted(output: str) -> None:
     assert check_output(output) == output
 
@@ -360,3 +360,29 @@ def test_preview_errors_are_one_line_with_the_reason(tmp_path: Path) -> None:
     for user, line in expected.items():
         result = preview(user)
         assert (result.returncode, result.stderr.strip()) == (1, line)
+
+
+# --------------------------------------------------------------------------- progress, unit level
+
+
+def test_a_terminal_gets_the_progress_bar_and_anything_else_plain_lines_or_json() -> None:
+    from render_runner.commands.progress import JsonProgress, LineProgress, RichProgress, make_progress
+    from render_runner.config import LogFormat
+
+    def made(log_format: LogFormat, terminal: bool) -> type:
+        return type(make_progress(log_format, verbose=False, status_file=None, interval_s=30, terminal=terminal))
+
+    assert made(LogFormat.text, True) is RichProgress
+    assert made(LogFormat.text, False) is LineProgress
+    assert made(LogFormat.json, True) is JsonProgress and made(LogFormat.json, False) is JsonProgress
+
+
+def test_the_progress_record_has_done_failed_in_flight_rate_and_eta() -> None:
+    from render_runner.commands.progress import Figures
+
+    figures = Figures({"done": 30, "failed": 2, "pending": 60, "rendering": 4}, in_flight=4, done_here=20, failed_here=1, elapsed_s=600)
+    assert figures.line() == "progress: 30/96 done, 2 failed, 4 in flight, 64 left, 2.0 videos/min, ETA 32m00s"
+    record = figures.as_json()
+    assert (record["rate_per_min"], record["eta_s"], record["total"]) == (2.0, 1920, 96)
+    idle = Figures({"done": 0, "failed": 0, "pending": 5, "rendering": 0}, in_flight=0, done_here=0, failed_here=0, elapsed_s=10)
+    assert idle.line().endswith("- videos/min, ETA -") and idle.as_json()["eta_s"] is None
