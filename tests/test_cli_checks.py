@@ -386,3 +386,19 @@ def test_the_progress_record_has_done_failed_in_flight_rate_and_eta() -> None:
     assert (record["rate_per_min"], record["eta_s"], record["total"]) == (2.0, 1920, 96)
     idle = Figures({"done": 0, "failed": 0, "pending": 5, "rendering": 0}, in_flight=0, done_here=0, failed_here=0, elapsed_s=10)
     assert idle.line().endswith("- videos/min, ETA -") and idle.as_json()["eta_s"] is None
+
+
+def test_a_status_file_left_by_a_killed_runner_is_ignored(tmp_path: Path) -> None:
+    import os
+
+    from render_runner.commands.progress import read_status_file, status_file_for
+
+    path = status_file_for(tmp_path / "warehouse.duckdb")
+    assert path.name == "warehouse.duckdb.status.json"
+    proc = subprocess.Popen(["true"])  # its pid is gone once it has been waited for
+    proc.wait()
+    path.write_text(json.dumps({"pid": proc.pid, "written_at": time.time(), "counts": {}}))
+    assert read_status_file(path) is None
+    path.write_text(json.dumps({"pid": os.getpid(), "written_at": time.time() - 5, "counts": {}}))
+    snapshot = read_status_file(path)
+    assert snapshot is not None and 5 <= snapshot["age_s"] < 60

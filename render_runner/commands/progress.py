@@ -376,10 +376,26 @@ def plain_console() -> Console:
 
 
 def read_status_file(path: Path) -> dict[str, Any] | None:
-    """The snapshot a running runner keeps, with its age in seconds (`age_s`); None if there is none."""
+    """The snapshot a running runner keeps, with its age in seconds (`age_s`); None if there is none,
+    or if its runner is gone (a file left by a killed run; the lock is then someone else's, e.g. dbt)."""
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    if not _alive(int(data.get("pid") or 0)):
+        return None
     data["age_s"] = max(time.time() - float(data.get("written_at", 0)), 0.0)
     return data
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this pid runs on this machine (the DuckDB file is local)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
