@@ -16,6 +16,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
@@ -134,7 +135,8 @@ def command(name: str | None = None) -> Callable[[Callable[P, R]], Callable[P, R
                 if kwargs.get("verbose"):
                     console.print_exception()
                 if kwargs.get("log_format") == LogFormat.json:
-                    print(json.dumps({"event": "error", "message": " ".join(str(exc).split())}), file=sys.stderr, flush=True)
+                    record = {"time": datetime.now(UTC).isoformat(timespec="seconds"), "event": "error", "message": " ".join(str(exc).split())}
+                    print(json.dumps(record), file=sys.stderr, flush=True)
                 else:
                     console.print(f"[red]error:[/] {escape(str(exc))}")
                 raise typer.Exit(EXIT_ERROR) from None

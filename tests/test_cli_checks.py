@@ -402,3 +402,13 @@ def test_a_status_file_left_by_a_killed_runner_is_ignored(tmp_path: Path) -> Non
     path.write_text(json.dumps({"pid": os.getpid(), "written_at": time.time() - 5, "counts": {}}))
     snapshot = read_status_file(path)
     assert snapshot is not None and 5 <= snapshot["age_s"] < 60
+
+
+def test_with_json_logs_an_error_is_one_json_record(duck: ScratchWarehouse, tmp_path: Path) -> None:
+    result = go_plain(duck, "--output", str(tmp_path / "out"), "--log-format", "json", env={"RECAP_KEY_SECRET": "short"})
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    record = json.loads(line)
+    assert record["event"] == "error" and record["message"].startswith("the key secret in RECAP_KEY_SECRET has 5 characters")
+    assert "short" not in line  # the secret itself is never printed
+    assert claimed_jobs(duck) == 0
