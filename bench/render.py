@@ -288,7 +288,7 @@ def run_runner(name: str, payloads: list[dict[str, Any]], work: Path, extra: lis
     env = {
         **os.environ,
         **warehouse.env,
-        "RECAP_KEY_SECRET": "bench-secret",
+        "RECAP_KEY_SECRET": "bench-secret-0123456789abcdefghijklmnop",
         "RECAP_FRAME_CACHE_DIR": str(cache or tmp / "frame-cache"),  # cold unless a shared cache is given
         # the hold clip (worker/encode/holds.mjs): made once per machine, before the clock (main)
         "RECAP_HOLD_CLIP_DIR": str(HOLD_CLIPS),

@@ -2,6 +2,10 @@
 
 Every command goes through `command()`, the one error handler: a `RecapError` is printed as one
 line that says what to do (with the traceback only under --verbose) and exits 1.
+
+Exit codes (the README has the table): 0 all done; 1 an error (bad settings, warehouse, storage,
+secret); 2 a usage error (Click's: unknown option, a value that does not parse, e.g.
+`--x264-preset warp`, `--frames 5-1`, `--output gs://b`); 3 some jobs failed; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -12,15 +16,23 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from render_runner.config import ManifestFormat, RenderMode, X264Preset
+from render_runner.config import DEFAULT_PROGRESS_INTERVAL_S, LogFormat, ManifestFormat, RenderMode, X264Preset
 from render_runner.errors import RecapError
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2  # Click's own code for usage errors
+EXIT_JOBS_FAILED = 3
+EXIT_INTERRUPTED = 130
 
 app = typer.Typer(
     help=(
@@ -32,7 +44,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # messages and errors: never wrapped (logs are read by machines too)
 out = Console()
 
 # -- options shared by several commands (same names as dbt where dbt has them) ---------------------
@@ -64,7 +76,14 @@ RenderModeOption = Annotated[
         ),
     ),
 ]
-Frames = Annotated[str | None, typer.Option("--frames", envvar="RECAP_FRAMES", help="Render only frames A-B (for smoke runs), e.g. 0-59.")]
+Frames = Annotated[
+    str | None,
+    typer.Option(
+        "--frames",
+        envvar="RECAP_FRAMES",
+        help="Render only frames A-B (for smoke runs), e.g. 0-59; B must be inside the shortest video (checked before any render).",
+    ),
+]
 AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 SoundtrackOption = Annotated[
     str,
@@ -77,15 +96,34 @@ SoundtrackOption = Annotated[
         ),
     ),
 ]
+LogFormatOption = Annotated[
+    LogFormat,
+    typer.Option(
+        "--log-format",
+        envvar="RECAP_LOG_FORMAT",
+        help="text: for people (a progress bar on a terminal, plain lines elsewhere); json: one JSON object per line, for log collectors.",
+    ),
+]
 
 
 def _parse_frames(frames: str | None) -> tuple[int, int] | None:
+    """`A-B` -> (A, B); a usage error (exit 2) when it does not parse. The length check is `go`'s."""
     if not frames:
         return None
     match = re.fullmatch(r"(\d+)-(\d+)", frames.strip())
     if not match or int(match.group(1)) > int(match.group(2)):
-        raise RecapError(f"--frames {frames!r}: expected a range like 0-59")
+        raise typer.BadParameter(f"{frames!r}: expected a range A-B with A <= B, like 0-59", param_hint="'--frames'")
     return int(match.group(1)), int(match.group(2))
+
+
+def _check_output(output: str) -> str:
+    """A local path or a clean s3://bucket[/prefix]; anything else is a usage error (exit 2)."""
+    from render_runner.storage import StorageError, check_output
+
+    try:
+        return check_output(output)
+    except StorageError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--output'") from None
 
 
 P = ParamSpec("P")
@@ -93,7 +131,11 @@ R = TypeVar("R")
 
 
 def command(name: str | None = None) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """`app.command`, with the one error handler around the command (which has a `verbose` option)."""
+    """`app.command`, with the one error handler around the command (which has a `verbose` option).
+
+    A `RecapError` is one line (one JSON object with `--log-format json`), exit 1; Ctrl-C before a
+    run has its own handlers is exit 130.
+    """
 
     def register(fn: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(fn)
@@ -103,8 +145,15 @@ def command(name: str | None = None) -> Callable[[Callable[P, R]], Callable[P, R
             except RecapError as exc:
                 if kwargs.get("verbose"):
                     console.print_exception()
-                console.print(f"[red]error:[/] {exc}")
-                raise typer.Exit(1) from None
+                if kwargs.get("log_format") == LogFormat.json:
+                    record = {"time": datetime.now(UTC).isoformat(timespec="seconds"), "event": "error", "message": " ".join(str(exc).split())}
+                    print(json.dumps(record), file=sys.stderr, flush=True)
+                else:
+                    console.print(f"[red]error:[/] {escape(str(exc))}")
+                raise typer.Exit(EXIT_ERROR) from None
+            except KeyboardInterrupt:
+                console.print("interrupted")
+                raise typer.Exit(EXIT_INTERRUPTED) from None
 
         app.command(name)(run)
         return run
@@ -159,61 +208,88 @@ def go(
     crf: Annotated[int, typer.Option("--crf", envvar="RECAP_CRF", min=0, max=51, help="x264 constant rate factor (lower = better, bigger).")] = 20,
     render_mode: RenderModeOption = RenderMode.sparse,
     soundtrack: SoundtrackOption = "default",
+    log_format: LogFormatOption = LogFormat.text,
+    progress_interval: Annotated[
+        float,
+        typer.Option(
+            "--progress-interval",
+            envvar="RECAP_PROGRESS_INTERVAL",
+            min=0.1,
+            help="Without a terminal (or with --log-format json): seconds between one-line progress records.",
+        ),
+    ] = DEFAULT_PROGRESS_INTERVAL_S,
     verbose: Verbose = False,
 ) -> None:
     """Render every pending recap: sync jobs from recap_payloads, then claim, render, store until none is left.
 
     Safe to stop (Ctrl-C: finish in-flight renders; twice: abort and release) and to re-run (only new,
     changed or unfinished users are rendered). On the Postgres target, start it on as many machines
-    as you like against one warehouse and one bucket.
+    as you like against one warehouse and one bucket. Settings, output, storage and secret are
+    checked before the first job is claimed. Exit codes: 0 all done, 1 error, 2 usage error,
+    3 some jobs failed, 130 interrupted.
     """
     from render_runner.commands.go import go as run_go
-    from render_runner.commands.progress import RichObserver
-    from render_runner.config import RenderSettings, RunOptions
+    from render_runner.commands.progress import make_progress, status_file_for
+    from render_runner.config import PROJECT_DIR, RenderSettings, RunOptions
     from render_runner.profiles import load_config
     from render_runner.render.soundtrack import resolve_soundtrack
     from render_runner.storage import open_storage
+    from render_runner.storage.secret import load_secret
 
+    # Before the first claim, cheapest first: the options' syntax (usage errors, exit 2), then the
+    # secret, the warehouse settings and a write + delete in the storage (errors, exit 1).
+    frame_range = _parse_frames(frames)
+    _check_output(output)
+    secret = load_secret(PROJECT_DIR)
     config = load_config(profiles_dir, target)
-    storage = open_storage(output, s3_endpoint_url)
-    console.print(f"warehouse {config.describe()} -> {storage.describe()}")
-    settings = RenderSettings(
-        jpeg_quality=jpeg_quality,
-        x264_preset=x264_preset.value,
-        crf=crf,
-        scale=scale,
-        frame_range=_parse_frames(frames),
-        mode=render_mode.value,
-        soundtrack=resolve_soundtrack(soundtrack),
-    )
-    options = RunOptions(
-        concurrency=concurrency or os.cpu_count() or 1,
-        lease_s=lease,
-        max_attempts=max_attempts,
-        retry_backoff_s=retry_backoff,
-        retry_failed=retry_failed,
-        render_timeout_s=render_timeout,
-        recycle_after=recycle_after,
-        settings=settings,
-        limit=limit,
-    )
-    with RichObserver(console, verbose=verbose) as observer:
-        result = run_go(config, storage, options, observer)
-    report, counts = result.report, result.counts
-    console.print(
-        f"done {report.done}, failed {report.failed}, retries {report.retried} in {report.elapsed_s:.0f} s; "
-        f"queue: {counts['done']} done, {counts['failed']} failed, {counts['pending'] + counts['rendering']} left"
-    )
-    for line in report.errors[:10]:
-        console.print(f"[red]failed[/] {line}")
-    if report.interrupted:
-        console.print("interrupted: run `render-runner go` again to finish")
-        raise typer.Exit(130)
-    if counts["failed"]:
-        console.print("some jobs failed: see `render-runner status`, fix, then `render-runner go --retry-failed`")
-        raise typer.Exit(2)
-    if storage.local_dir is not None:
-        console.print(f"videos are in {storage.local_dir}")
+    soundtrack_value = resolve_soundtrack(soundtrack)
+    status_file = status_file_for(config.duckdb_path) if config.dialect == "duckdb" and config.duckdb_path else None
+    with make_progress(log_format, verbose=verbose, status_file=status_file, interval_s=progress_interval) as progress:
+        storage = open_storage(output, s3_endpoint_url, probe=True)
+        progress.message("start", f"warehouse {config.describe()} -> {storage.describe()}")
+        settings = RenderSettings(
+            jpeg_quality=jpeg_quality,
+            x264_preset=x264_preset.value,
+            crf=crf,
+            scale=scale,
+            frame_range=frame_range,
+            mode=render_mode.value,
+            soundtrack=soundtrack_value,
+        )
+        options = RunOptions(
+            concurrency=concurrency or os.cpu_count() or 1,
+            lease_s=lease,
+            max_attempts=max_attempts,
+            retry_backoff_s=retry_backoff,
+            retry_failed=retry_failed,
+            render_timeout_s=render_timeout,
+            recycle_after=recycle_after,
+            settings=settings,
+            limit=limit,
+        )
+        result = run_go(config, storage, options, progress, secret)
+        report, counts = result.report, result.counts
+        left = counts["pending"] + counts["rendering"]
+        progress.message(
+            "summary",
+            f"done {report.done}, failed {report.failed}, retries {report.retried} in {report.elapsed_s:.0f} s; "
+            f"queue: {counts['done']} done, {counts['failed']} failed, {left} left",
+            done_here=report.done,
+            failed_here=report.failed,
+            retries=report.retried,
+            elapsed_s=round(report.elapsed_s, 1),
+            counts=counts,
+        )
+        for line in report.errors[:10]:
+            progress.message("failed", f"failed {line}")
+        if report.interrupted:
+            progress.message("interrupted", "interrupted: run `render-runner go` again to finish")
+            raise typer.Exit(EXIT_INTERRUPTED)
+        if counts["failed"]:
+            progress.message("failed", "some jobs failed: see `render-runner status`, fix, then `render-runner go --retry-failed`")
+            raise typer.Exit(EXIT_JOBS_FAILED)
+        if storage.local_dir is not None:
+            progress.message("output", f"videos are in {storage.local_dir}")
 
 
 @command()
@@ -223,12 +299,26 @@ def status(
     as_json: AsJson = False,
     verbose: Verbose = False,
 ) -> None:
-    """Where the run stands: counts by status, throughput, most common errors, per-runner activity."""
+    """Where the run stands: counts by status, throughput, most common errors, per-runner activity.
+
+    On DuckDB, while `go` runs (it holds the file), this shows the snapshot the runner keeps
+    beside the warehouse (`<warehouse>.status.json`), saying how old it is.
+    """
+    from render_runner.commands.progress import read_status_file, status_file_for
+    from render_runner.db import DatabaseLocked
     from render_runner.profiles import load_config
     from render_runner.queue.queue import open_queue
 
-    with open_queue(load_config(profiles_dir, target)) as queue:
-        state = queue.stats.status()
+    config = load_config(profiles_dir, target)
+    try:
+        with open_queue(config) as queue:
+            state = queue.stats.status()
+    except DatabaseLocked:
+        snapshot = read_status_file(status_file_for(config.duckdb_path)) if config.duckdb_path else None
+        if snapshot is None:
+            raise
+        _print_snapshot(snapshot, as_json)
+        return
     if as_json:
         out.print_json(json.dumps(state.as_json()))
         return
@@ -248,6 +338,27 @@ def status(
         for r in state.runners:
             table.add_row(r["runner"], str(r["rendering"]), str(r["done_last_15_min"]), r["last_seen"])
         out.print(table)
+
+
+def _print_snapshot(snapshot: dict[str, Any], as_json: bool) -> None:
+    """`status` during a DuckDB run: the running runner's own snapshot, and how old it is."""
+    from render_runner.commands.progress import format_duration
+
+    if as_json:
+        out.print_json(json.dumps({**snapshot, "source": "status file of the running runner"}))
+        return
+    c = {s: 0 for s in ("done", "pending", "rendering", "failed")} | snapshot.get("counts", {})
+    out.print(
+        f"the warehouse file is in use by a running `render-runner go` (runner {snapshot.get('runner')}, pid {snapshot.get('pid')}); "
+        f"its status snapshot from {snapshot['age_s']:.0f} s ago:"
+    )
+    out.print(f"[bold]{sum(c.values())}[/] jobs: {c['done']} done, {c['pending']} pending, {c['rendering']} rendering, {c['failed']} failed")
+    rate = snapshot.get("rate_per_min")
+    eta = snapshot.get("eta_s")
+    out.print(
+        f"this runner: {snapshot['in_flight']} in flight, {snapshot['done_here']} done, {snapshot['failed_here']} failed, "
+        f"{'-' if rate is None else rate} videos/min, ETA {format_duration(eta)}"
+    )
 
 
 def _parse_duration(text: str) -> int:

@@ -65,6 +65,17 @@ class X264Preset(StrEnum):
     placebo = "placebo"
 
 
+class LogFormat(StrEnum):
+    """`--log-format`: text for people, json for log collectors (one object per line)."""
+
+    text = "text"
+    json = "json"
+
+
+# Without a terminal (or with --log-format json), seconds between one-line progress records.
+DEFAULT_PROGRESS_INTERVAL_S = 30.0
+
+
 class ManifestFormat(StrEnum):
     """`render-runner export --format`."""
 

@@ -8,6 +8,7 @@ SQL on the job table lives in `render_runner.queue`; every other query is a dbt 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -17,6 +18,10 @@ from typing import Any, ClassVar, Literal
 from render_runner.errors import RecapError
 
 Dialect = Literal["duckdb", "postgres"]
+# Schema and table names are pasted into SQL (placeholders cannot stand for names), so only plain
+# names are allowed: quoting alone would accept a name no dbt model, analyst or runner expects.
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+MAX_IDENTIFIER_CHARS = 63  # Postgres truncates longer names
 Rows = list[tuple[Any, ...]]
 Statement = tuple[str, Sequence[Any]]
 
@@ -31,11 +36,31 @@ class WarehouseConfig:
     duckdb_path: Path | None = None
     pg_dsn: dict[str, Any] | None = None
 
+    def __post_init__(self) -> None:
+        check_identifier(self.schema, "RECAP_PG_SCHEMA" if self.dialect == "postgres" else "the profile's schema")
+
     def describe(self) -> str:
         if self.dialect == "duckdb":
             return f"duckdb:{self.duckdb_path} (schema {self.schema})"
         dsn = self.pg_dsn or {}
         return f"postgres://{dsn.get('user')}@{dsn.get('host')}:{dsn.get('port')}/{dsn.get('dbname')} (schema {self.schema})"
+
+
+class DatabaseLocked(RecapError):
+    """The DuckDB file is open in another process (a running `go`, or dbt)."""
+
+
+def check_identifier(name: str, source: str = "a schema or table name") -> str:
+    """`name` if it is a plain SQL name (`[A-Za-z_][A-Za-z0-9_]*`, at most 63 characters); else a RecapError.
+
+    Every schema and table name reaches SQL through here (`Database.quote`), so a name from the
+    environment (RECAP_PG_SCHEMA, --schema) can never inject SQL.
+    """
+    if not IDENTIFIER.fullmatch(name) or len(name) > MAX_IDENTIFIER_CHARS:
+        raise RecapError(
+            f"{source}: {name!r} is not a plain SQL name; use letters, digits and _ (not starting with a digit, at most {MAX_IDENTIFIER_CHARS})"
+        )
+    return name
 
 
 class Database:
@@ -65,11 +90,17 @@ class Database:
     # -- names ---------------------------------------------------------------------------------
     @staticmethod
     def quote(identifier: str) -> str:
-        return '"' + identifier.replace('"', '""') + '"'
+        """A schema or table name for SQL: checked to be a plain name (`check_identifier`), then quoted."""
+        return '"' + check_identifier(identifier) + '"'
 
     def table(self, name: str, schema: str | None = None) -> str:
         """`"schema"."name"`, in the target schema unless another is given."""
         return f"{self.quote(schema or self.schema)}.{self.quote(name)}"
+
+    def relation_exists(self, name: str, schema: str | None = None) -> bool:
+        """Whether a table or view `name` exists in the target schema (or `schema`)."""
+        sql = "select count(*) from information_schema.tables where table_schema = %s and table_name = %s"
+        return bool(self.execute(sql, (check_identifier(schema or self.schema), check_identifier(name)), fetch=True)[0][0])
 
     # -- statements ----------------------------------------------------------------------------
     def execute(self, sql: str, params: Sequence[Any] = (), *, fetch: bool = False) -> Rows:
@@ -110,7 +141,7 @@ class _DuckDB(Database):
         return out
 
     def load_csv(self, relation: str, columns: Sequence[tuple[str, str]], path: Path) -> None:
-        spec = "{" + ", ".join(f"'{c}': '{t.upper()}'" for c, t in columns) + "}"
+        spec = "{" + ", ".join(f"'{check_identifier(c)}': '{check_identifier(t).upper()}'" for c, t in columns) + "}"
         self.con.execute(
             f"insert into {relation} select * from read_csv(?, columns = {spec}, header = false, "
             "delim = ',', quote = '\"', escape = '\"', nullstr = '\\N', allow_quoted_nulls = false, "
@@ -132,7 +163,7 @@ class _DuckDB(Database):
             con = duckdb.connect(str(config.duckdb_path))
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
-                raise RecapError(
+                raise DatabaseLocked(
                     f"{config.duckdb_path} is in use by another process (another render-runner or dbt?); "
                     "DuckDB allows one writer at a time - wait for it, or use the Postgres target to run many runners"
                 ) from exc

@@ -42,12 +42,22 @@ class RunReport:
     errors: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class JobMetrics:
+    """What one finished job cost, for logs (`--log-format json`); None where unknown."""
+
+    render_s: float | None = None
+    upload_s: float | None = None
+    cpu_s: float | None = None
+    bytes: int | None = None
+
+
 class RunObserver:
-    """What a run reports as it goes; the default reports nothing (the CLI shows Rich progress)."""
+    """What a run reports as it goes; the default reports nothing (the CLI shows progress and logs)."""
 
     def synced(self, sync: SyncResult, counts: dict[str, int]) -> None: ...
     def started(self, job: Job) -> None: ...
-    def finished(self, job: Job, status: str, detail: str) -> None: ...
+    def finished(self, job: Job, status: str, detail: str, metrics: JobMetrics | None = None) -> None: ...
     def tick(self, counts: dict[str, int], in_flight: int) -> None: ...
     def stopping(self, aborting: bool) -> None: ...
 
@@ -190,8 +200,10 @@ class Runner:
                 self.observer.finished(job, "lost", "lease taken over by another runner")
                 return "lost"
             size = video.stat().st_size
+            upload_started = time.monotonic()
             video_uri = self.storage.put(video, video_key("", job.recap_year, key), "video/mp4")
             poster_uri = self.storage.put(poster, poster_key("", job.recap_year, key), "image/jpeg")
+            upload_s = time.monotonic() - upload_started
             with self._db:
                 ok = self.queue.complete(
                     job,
@@ -209,7 +221,8 @@ class Runner:
                 return "lost"
             self.report.done += 1
             self.report.render_ms.append(result.render_ms)
-            self.observer.finished(job, "done", f"{result.render_ms / 1000:.1f} s")
+            metrics = JobMetrics(render_s=result.render_ms / 1000, upload_s=upload_s, cpu_s=result.cpu_s, bytes=size)
+            self.observer.finished(job, "done", f"{result.render_ms / 1000:.1f} s", metrics)
             return "done"
         except Exception as exc:  # every failure is recorded on its own job; the run goes on
             return self._record_failure(job, exc)

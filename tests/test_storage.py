@@ -66,8 +66,8 @@ def test_video_and_poster_keys_have_no_leading_slash_without_prefix() -> None:
 
 
 def test_secret_comes_from_the_environment_first(tmp_path: Path) -> None:
-    (tmp_path / ".recap_key").write_text("from-file\n")
-    assert load_secret(tmp_path, {SECRET_ENV_VAR: "from-env"}) == b"from-env"
+    (tmp_path / ".recap_key").write_text("from-file-" + "f" * 32 + "\n")
+    assert load_secret(tmp_path, {SECRET_ENV_VAR: "from-env-" + "e" * 32}) == b"from-env-" + b"e" * 32
 
 
 def test_empty_secret_variable_is_an_error_not_a_silent_fallback(tmp_path: Path) -> None:

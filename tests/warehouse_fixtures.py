@@ -25,6 +25,8 @@ from render_runner.db import WarehouseConfig
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DBT = str(Path(sys.executable).with_name("dbt"))
 PG_SCHEMA = "recap"
+# At least 32 characters, like every real RECAP_KEY_SECRET (shorter ones are refused).
+TEST_KEY_SECRET = "test-secret-0123456789abcdefghijklmnop"
 
 BASE_PAYLOAD: dict[str, Any] = {
     "user": {"id": 1, "name": "Ana", "locale": "en"},
@@ -173,5 +175,5 @@ def postgres_warehouse(directory: Path, dsn: dict[str, Any]) -> ScratchWarehouse
 
 
 def runner_env(warehouse: ScratchWarehouse, **extra: str) -> dict[str, str]:
-    env = {**os.environ, **warehouse.env, "RECAP_KEY_SECRET": "test-secret", "COLUMNS": "200", **extra}
+    env = {**os.environ, **warehouse.env, "RECAP_KEY_SECRET": TEST_KEY_SECRET, "COLUMNS": "200", **extra}
     return env

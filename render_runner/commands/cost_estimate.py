@@ -32,6 +32,7 @@ from render_runner.config import REMOTION_DIR, TIMELINE_STATS_CLI, RenderSetting
 from render_runner.errors import RecapError
 from render_runner.queue.stats import QueueStats
 from render_runner.render.bundle import VideoBundle
+from render_runner.render.cpu import process_tree_cpu_s
 from render_runner.render.node import node_binary
 from render_runner.render.pool import RenderPool
 
@@ -46,6 +47,8 @@ class FrameStats:
     frames: int
     captured_frames: int
     unique_captured_frames: int
+    min_frames: int | None = None  # the shortest and longest video; None without a valid payload
+    max_frames: int | None = None
 
 
 @dataclass(frozen=True)
@@ -110,33 +113,10 @@ def frame_stats(payloads: list[str]) -> FrameStats:
     if proc.returncode != 0:
         raise RecapError(f"counting frames failed: {(proc.stderr.strip().splitlines() or ['no output'])[-1]}")
     s = json.loads(proc.stdout.strip().splitlines()[-1])
-    return FrameStats(s["videos"], s["invalid"], s["frames"], s["capturedFrames"], s["uniqueCapturedFrames"])
+    return FrameStats(s["videos"], s["invalid"], s["frames"], s["capturedFrames"], s["uniqueCapturedFrames"], s.get("minFrames"), s.get("maxFrames"))
 
 
 # -- calibration -------------------------------------------------------------------------------------
-def process_tree_cpu_s(root: int) -> float:
-    """CPU-seconds (user + system, including reaped children) of `root` and all its descendants now."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    parents: dict[int, int] = {}
-    cpu: dict[int, int] = {}
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            text = Path(f"/proc/{name}/stat").read_text()
-        except OSError:
-            continue
-        rest = text[text.rfind(")") + 2 :].split()
-        parents[int(name)] = int(rest[1])
-        cpu[int(name)] = sum(int(v) for v in rest[11:15])
-    total, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        total += cpu.get(pid, 0)
-        stack.extend(child for child, parent in parents.items() if parent == pid)
-    return total / ticks
-
-
 @contextmanager
 def _cold_frame_cache(path: Path) -> Iterator[None]:
     """Calibrate with an empty frame cache (the worker inherits the variable): a conservative figure."""

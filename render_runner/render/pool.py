@@ -28,10 +28,18 @@ from typing import Any
 from render_runner.config import REMOTION_DIR, RENDER_WORKER_SCRIPT, WORK_ROOT, RenderSettings
 from render_runner.render.browser import find_browser
 from render_runner.render.bundle import VideoBundle
+from render_runner.render.cpu import process_tree_cpu_s
 from render_runner.render.node import node_binary
 from render_runner.scratch import make_scratch_dir
 
 WORK_DIR_ENV = "RECAP_WORK_DIR"
+
+
+def _tree_cpu_s(pid: int) -> float | None:
+    try:
+        return process_tree_cpu_s(pid)
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 class RenderError(Exception):
@@ -56,6 +64,9 @@ class RenderResult:
     rss_bytes: int
     # sparse renders: what the worker did (capturedFrames, cachedFrames, holdsSpliced, captureMs, encodeMs)
     sparse: dict[str, Any] | None = None
+    # CPU-seconds of the worker's process tree (Node, Chromium, ffmpeg) during the render; it
+    # renders one job at a time, so that is this job's cost. None where /proc is not readable.
+    cpu_s: float | None = None
 
     @property
     def duration_s(self) -> float:
@@ -160,6 +171,7 @@ class RenderWorker:
             "frameRange": list(settings.frame_range) if settings.frame_range else None,
             "settings": {**settings.as_worker_settings(), "timeoutMs": int(timeout_s * 1000)},
         }
+        cpu_before = _tree_cpu_s(self._proc.pid)
         try:
             self._proc.stdin.write(json.dumps(request) + "\n")
             self._proc.stdin.flush()
@@ -179,6 +191,7 @@ class RenderWorker:
         if not reply.get("ok"):
             raise RenderError(str(reply.get("error") or "unknown render error"), kind=str(reply.get("kind") or "render"))
         info = reply.get("video") or {}
+        cpu_after = _tree_cpu_s(self._proc.pid) if self._proc else None
         return RenderResult(
             duration_in_frames=int(info.get("durationInFrames", 0)),
             fps=int(info.get("fps", 0)),
@@ -187,6 +200,7 @@ class RenderWorker:
             render_ms=int(reply.get("renderMs", 0)),
             rss_bytes=self.last_rss,
             sparse=reply.get("sparse"),
+            cpu_s=None if cpu_before is None or cpu_after is None else round(max(cpu_after - cpu_before, 0.0), 3),
         )
 
     def kill(self) -> None:

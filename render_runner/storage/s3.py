@@ -7,6 +7,7 @@ visible. Errors are described in one line and classified as transient or not for
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,13 +37,33 @@ MAX_PRESIGN_EXPIRES_S = 7 * 24 * 3600  # SigV4 presigned URLs cannot live longer
 _TRANSIENT_CODES = {"InternalError", "ServiceUnavailable", "SlowDown", "RequestTimeout", "Throttling"}
 
 
+_BUCKET = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,254}")
+
+
 def parse_s3_uri(uri: str) -> tuple[str, str]:
-    """`s3://bucket/some/prefix/` -> ("bucket", "some/prefix")."""
-    rest = uri.removeprefix("s3://")
-    bucket, _, prefix = rest.partition("/")
+    """`s3://bucket/some/prefix/` -> ("bucket", "some/prefix").
+
+    The prefix must be clean (no `..` or `.` segment, no `//`, no leading `/`; one trailing `/` is
+    fine): S3 would store such names literally, while a local folder would resolve them, so the
+    same output would mean two places.
+    """
+    expected = "expected s3://bucket or s3://bucket/prefix"
+    if not uri.startswith("s3://"):
+        raise StorageError(f"invalid S3 output {uri!r}: {expected}", transient=False)
+    bucket, slash, prefix = uri.removeprefix("s3://").partition("/")
     if not bucket:
-        raise StorageError(f"invalid S3 output {uri!r}: expected s3://bucket or s3://bucket/prefix", transient=False)
-    return bucket, prefix.strip("/")
+        raise StorageError(f"invalid S3 output {uri!r}: no bucket; {expected}", transient=False)
+    if not _BUCKET.fullmatch(bucket):
+        raise StorageError(f"invalid S3 output {uri!r}: {bucket!r} is not a bucket name; {expected}", transient=False)
+    prefix = prefix.removesuffix("/")
+    if slash and prefix:
+        for part in prefix.split("/"):
+            if part in ("", ".", ".."):
+                what = "an empty segment (//)" if part == "" else f"a {part!r} segment"
+                raise StorageError(f"invalid S3 output {uri!r}: the prefix has {what}; {expected}", transient=False)
+    elif slash and uri.endswith("//"):
+        raise StorageError(f"invalid S3 output {uri!r}: the prefix has an empty segment (//); {expected}", transient=False)
+    return bucket, prefix
 
 
 @dataclass(frozen=True)
