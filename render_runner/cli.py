@@ -194,6 +194,15 @@ def go(
     scale: Annotated[float, typer.Option("--scale", envvar="RECAP_SCALE", min=0.1, max=2, help="Render at this fraction of 1080x1920 (for smoke runs).")] = 1.0,
     frames: Frames = None,
     limit: Annotated[int | None, typer.Option("--limit", envvar="RECAP_LIMIT", min=1, help="Claim at most this many jobs, then stop.")] = None,
+    max_payload_age: Annotated[
+        float,
+        typer.Option(
+            "--max-payload-age",
+            envvar="RECAP_MAX_PAYLOAD_AGE",
+            min=0,
+            help="Hours: warn when recap_payloads was built longer ago than this (or misses dreams the app has since).",
+        ),
+    ] = 24.0,
     render_timeout: Annotated[
         float,
         typer.Option("--render-timeout", envvar="RECAP_RENDER_TIMEOUT", min=5, help="Seconds before a render is considered hung (its worker is restarted)."),
@@ -266,6 +275,7 @@ def go(
             recycle_after=recycle_after,
             settings=settings,
             limit=limit,
+            max_payload_age_h=max_payload_age,
         )
         result = run_go(config, storage, options, progress, secret)
         report, counts = result.report, result.counts

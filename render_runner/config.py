@@ -130,3 +130,4 @@ class RunOptions:
     settings: RenderSettings = field(default_factory=RenderSettings)
     limit: int | None = None
     heartbeat_s: float | None = None  # default: a third of the lease
+    max_payload_age_h: float = 24.0  # warn when recap_payloads was built longer ago than this

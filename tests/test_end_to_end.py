@@ -26,6 +26,8 @@ def test_demo_data_becomes_a_real_video_in_the_output_folder(tmp_path: Path) -> 
         env=env, capture_output=True, text=True, timeout=600,
     )
     assert go.returncode == 0, go.stderr[-3000:]
+    # the run says how current its payloads are: just built, from the demo data (dreams up to 2027-01-01)
+    assert "from data until 2027-01-01 03:00 UTC" in go.stderr and "warning:" not in go.stderr
     [user] = rendered_users(go.stderr)
     [video] = sorted(out.glob("2026/*.mp4"))
     assert video.with_suffix(".jpg").exists()

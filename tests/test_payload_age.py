@@ -4,8 +4,14 @@ against real warehouses is in tests/test_runner.py)."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
-from render_runner.commands.payload_age import PayloadAge
+import pytest
+
+from render_runner.commands.payload_age import PayloadAge, read_payload_age
+from render_runner.db import open_database
+from render_runner.profiles import load_config
+from tests.warehouse_fixtures import ScratchWarehouse, duckdb_warehouse, make_payload, postgres_warehouse
 
 NOW = dt.datetime(2026, 12, 31, 12, 0)
 DAY = dt.timedelta(hours=24)
@@ -41,3 +47,41 @@ def test_a_table_without_build_columns_says_so() -> None:
     age = PayloadAge(built_at=None, source_data_until=None, newest_source_dream=None)
     assert age.warnings(NOW, DAY) == []
     assert "rebuild with dbt build" in age.describe()
+
+
+# --- read from real warehouses -----------------------------------------------------------------
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def warehouse(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ScratchWarehouse:
+    wh = duckdb_warehouse(tmp_path) if request.param == "duckdb" else postgres_warehouse(tmp_path, request.getfixturevalue("pg_database"))
+    for key, value in wh.env.items():
+        monkeypatch.setenv(key, value)
+    return wh
+
+
+def _read(wh: ScratchWarehouse) -> PayloadAge:
+    with open_database(load_config(wh.profiles_dir, wh.target)) as db:
+        return read_payload_age(db)
+
+
+def test_the_runner_reads_the_build_time_and_finds_dreams_the_payloads_miss(warehouse: ScratchWarehouse) -> None:
+    warehouse.write_payloads([make_payload(1)], built_at="2026-11-30 10:00:00", source_data_until="2026-11-30 09:00:00",
+                             source_schema="app_raw")
+    warehouse.execute("create schema app_raw")
+    warehouse.execute("create table app_raw.dreams (dream_id bigint, dreamt_at timestamp)")
+    warehouse.execute("insert into app_raw.dreams values (1, '2026-11-30 08:00:00'), (2, '2099-01-01 00:00:00')")
+    age = _read(warehouse)
+    assert (age.built_at, age.source_data_until) == (dt.datetime(2026, 11, 30, 10), dt.datetime(2026, 11, 30, 9))
+    assert age.newest_source_dream == dt.datetime(2026, 11, 30, 8)  # a dream in the future does not count
+    assert age.warnings(dt.datetime(2026, 11, 30, 12), DAY) == []
+
+    warehouse.execute("insert into app_raw.dreams values (3, '2026-11-30 11:00:00')")  # the app moved on
+    (warning,) = _read(warehouse).warnings(dt.datetime(2026, 11, 30, 12), DAY)
+    assert "newer than the payloads" in warning
+
+
+def test_payloads_without_build_columns_are_read_as_unknown(warehouse: ScratchWarehouse) -> None:
+    warehouse.execute(f"create schema if not exists {warehouse.schema}")
+    warehouse.execute(f"create table {warehouse.schema}.recap_payloads (user_id bigint, recap_year integer, payload_hash varchar)")
+    assert _read(warehouse) == PayloadAge(built_at=None, source_data_until=None, newest_source_dream=None)

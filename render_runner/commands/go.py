@@ -9,10 +9,12 @@ the second aborts it.
 
 from __future__ import annotations
 
+import datetime as dt
 import signal
 from dataclasses import dataclass
 
 from render_runner.commands.cost_estimate import frame_stats
+from render_runner.commands.payload_age import read_payload_age
 from render_runner.commands.progress import RunProgress
 from render_runner.config import RunOptions
 from render_runner.db import Database, WarehouseConfig, open_database
@@ -59,6 +61,10 @@ def go(config: WarehouseConfig, storage: Storage, options: RunOptions, observer:
     with open_database(config) as db:
         if not db.relation_exists(PAYLOADS_TABLE):
             raise RecapError(f"no recap_payloads table in schema {config.schema}; run `dbt build` first")
+        age = read_payload_age(db)  # stale payloads are never rendered silently
+        observer.message("payloads", age.describe())
+        for warning in age.warnings(dt.datetime.now(dt.UTC).replace(tzinfo=None), dt.timedelta(hours=options.max_payload_age_h)):
+            observer.message("warning", f"warning: {warning}")
         if options.settings.frame_range is not None:
             check_frame_range(options.settings.frame_range, payload_texts(db))
         runner = Runner(db, storage, ensure_bundle(), secret, options, observer=observer)

@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from render_runner.db import Database, check_identifier
+from render_runner.queue.schema import PAYLOADS_TABLE
+
 
 @dataclass(frozen=True)
 class PayloadAge:
@@ -54,3 +57,30 @@ def _utc(value: dt.datetime) -> str:
 def _age(delta: dt.timedelta) -> str:
     hours = delta.total_seconds() / 3600
     return f"{hours:.0f} h" if hours < 72 else f"{hours / 24:.0f} days"
+
+
+def read_payload_age(db: Database) -> PayloadAge:
+    """recap_payloads' build columns (models/marts/recap_payloads.sql) and the app's newest dream, not
+    counting dreams dated after now (those are quarantined as "in the future")."""
+    columns = ("built_at", "source_data_until", "source_schema")
+    present = {
+        str(name)
+        for (name,) in db.execute(
+            "select column_name from information_schema.columns where table_schema = %s and table_name = %s",
+            (check_identifier(db.schema), PAYLOADS_TABLE),
+            fetch=True,
+        )
+    }
+    if not set(columns) <= present:
+        return PayloadAge(built_at=None, source_data_until=None, newest_source_dream=None)
+    built_at, data_until, source_schema = db.execute(
+        f"select max(built_at), max(source_data_until), max(source_schema) from {db.table(PAYLOADS_TABLE)}", fetch=True
+    )[0]
+    newest = None
+    if source_schema and db.relation_exists("dreams", str(source_schema)):
+        newest = db.execute(
+            f"select max(dreamt_at) from {db.table('dreams', str(source_schema))} where dreamt_at <= %s",
+            (dt.datetime.now(dt.UTC).replace(tzinfo=None),),
+            fetch=True,
+        )[0][0]
+    return PayloadAge(built_at=built_at, source_data_until=data_until, newest_source_dream=newest)
