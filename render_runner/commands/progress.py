@@ -45,17 +45,33 @@ class RichObserver(RunObserver):
         return f"{self.finished_here / minutes:.1f} videos/min" if minutes > 0 and self.finished_here else "- videos/min"
 
     def synced(self, sync: SyncResult, counts: dict[str, int]) -> None:
-        total = sum(counts.values())
+        total = sum(counts.values()) - counts["withdrawn"]
+        extra = [
+            f"{sync.released} released from a run that died" if sync.released else "",
+            f"{sync.withdrawn} withdrawn" if sync.withdrawn else "",
+            f"{sync.returned} back from withdrawn" if sync.returned else "",
+            f"{sync.rescued} failed jobs with a new payload or template" if sync.rescued else "",
+            f"{counts['smoke']} smoke" if counts["smoke"] else "",
+        ]
+        extra = [e for e in extra if e]
         self.console.print(
             f"queue: {sync.new} new, {sync.changed} changed, {counts['done']} done, "
             f"{counts['failed']} failed, {counts['pending']} to render"
-            + (f" ({sync.released} released from a run that died)" if sync.released else "")
+            + (f" ({', '.join(extra)})" if extra else "")
         )
         self.task = self.progress.add_task("rendering", total=total, completed=counts["done"], failed=counts["failed"], in_flight=0, rate=self._rate())
 
+    def erased(self, files: int, jobs: int) -> None:
+        self.console.print(f"withdrawn users: deleted {files} stored files of {jobs} jobs")
+
     def started(self, job: Job) -> None:
         self.in_flight += 1
+        if self.verbose:
+            self.progress.console.print(f"render user {job.user_id}")
         self._update()
+
+    def upload_retry(self, job: Job, detail: str) -> None:
+        self.progress.console.print(f"[yellow]retry[/] user {job.user_id}: {detail}")
 
     def finished(self, job: Job, status: str, detail: str) -> None:
         self.in_flight = max(self.in_flight - 1, 0)
@@ -70,7 +86,7 @@ class RichObserver(RunObserver):
 
     def tick(self, counts: dict[str, int], in_flight: int) -> None:
         if self.task is not None:
-            self.progress.update(self.task, total=sum(counts.values()), completed=counts["done"], failed=counts["failed"])
+            self.progress.update(self.task, total=sum(counts.values()) - counts["withdrawn"], completed=counts["done"], failed=counts["failed"])
         self._update()
 
     def _update(self) -> None:
