@@ -11,6 +11,7 @@ import pytest
 
 from render_runner.db import Database, connect
 from render_runner.profiles import load_config
+from render_runner.queue import schema
 from render_runner.queue.identity import RenderIdentity
 from render_runner.queue.queue import Job, JobQueue
 from render_runner.queue.retry import RetryPolicy
@@ -249,3 +250,27 @@ def test_many_runners_creating_the_job_table_at_once_do_not_collide(pg_database:
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_a_version_1_job_table_gains_the_identity_columns_and_keeps_its_rows(tmp_path: Path) -> None:
+    import duckdb
+
+    from render_runner.db import WarehouseConfig
+
+    path = tmp_path / "old.duckdb"
+    config = WarehouseConfig(target="dev", dialect="duckdb", schema="main", duckdb_path=path)
+    con = duckdb.connect(str(path))
+    v1 = schema.CREATE.replace("    render_settings varchar,\n    storage_location varchar,\n", "").format(jobs="render_jobs")
+    con.execute(v1)
+    con.execute(
+        "insert into render_jobs (user_id, recap_year, status, payload_hash, template_version, output_uri) values (1, 2026, 'done', 'h', 'v1', '/out/a.mp4')"
+    )
+    con.execute("create table recap_payloads (user_id bigint, recap_year integer, payload json, payload_hash varchar)")
+    con.execute("insert into recap_payloads values (1, 2026, '{}', 'h')")
+    queue = JobQueue(Database.for_connection(con, config))
+    queue.ensure_table()
+    queue.ensure_table()  # upgrades are idempotent
+    row = con.execute("select status, output_uri, render_settings, storage_location from render_jobs").fetchall()
+    assert row == [("done", "/out/a.mp4", None, None)]
+    assert queue.sync(_identity(), release_orphans=True).changed == 1  # rendered under an unknown identity: again
+    con.close()

@@ -28,8 +28,8 @@ def _env(wh: ScratchWarehouse, s3: SeaweedS3) -> dict[str, str]:
     return s3.subprocess_env(runner_env(wh))
 
 
-def _go(wh: ScratchWarehouse, s3: SeaweedS3, output: str, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(go_command(output, *args), env=_env(wh, s3), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def _go(wh: ScratchWarehouse, s3: SeaweedS3, output: str, *args: str, full: bool = False) -> subprocess.Popen[str]:
+    return subprocess.Popen(go_command(output, *args, full=full), env=_env(wh, s3), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def _wait_for(predicate, timeout: float = 180.0) -> None:  # type: ignore[no-untyped-def]
@@ -48,7 +48,7 @@ def test_videos_are_private_objects_and_export_presigns_them(pg: ScratchWarehous
     s3 = fresh_s3_server
     bucket = s3.create_bucket()
     pg.write_payloads([make_payload(i) for i in (1, 2)])
-    proc = _go(pg, s3, f"s3://{bucket}/recaps")
+    proc = _go(pg, s3, f"s3://{bucket}/recaps", full=True)  # only full renders are delivered (exported)
     log, _ = proc.communicate(timeout=600)
     assert proc.returncode == 0, log[-3000:]
     keys = sorted(o["Key"] for o in s3.client().list_objects_v2(Bucket=bucket)["Contents"])
@@ -73,7 +73,7 @@ def test_s3_outage_mid_run_is_retried_and_the_run_finishes(pg: ScratchWarehouse,
     bucket = s3.create_bucket()
     pg.write_payloads([make_payload(i) for i in (1, 2, 3, 4)])
     proc = _go(pg, s3, f"s3://{bucket}", "--concurrency", "1", "--retry-backoff", "2", "--max-attempts", "6")
-    _wait_for(lambda: any(j["status"] == "done" for j in pg.jobs().values()))
+    _wait_for(lambda: any(j["status"] == "smoke" for j in pg.jobs().values()))
     s3.stop()
     outage = threading.Timer(12.0, s3.start)
     outage.start()
@@ -82,7 +82,7 @@ def test_s3_outage_mid_run_is_retried_and_the_run_finishes(pg: ScratchWarehouse,
     assert proc.returncode == 0, log[-3000:]
     assert "retry user" in log  # uploads failed during the outage and were retried
     assert sorted(rendered_users(log)) == [1, 2, 3, 4]
-    assert all(j["status"] == "done" for j in pg.jobs().values())
+    assert all(j["status"] == "smoke" for j in pg.jobs().values())
     assert len(s3.client().list_objects_v2(Bucket=bucket)["Contents"]) == 8
 
 
@@ -104,4 +104,4 @@ def test_s3_down_for_good_marks_jobs_failed_then_retry_failed_completes(pg: Scra
     log2, _ = retry.communicate(timeout=600)
     assert retry.returncode == 0, log2[-3000:]
     assert sorted(rendered_users(log2)) == [1, 2]
-    assert all(j["status"] == "done" for j in pg.jobs().values())
+    assert all(j["status"] == "smoke" for j in pg.jobs().values())
