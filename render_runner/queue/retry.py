@@ -96,5 +96,5 @@ def is_permanent(exc: BaseException) -> bool:
 
 def describe(exc: BaseException) -> str:
     """One line for a person: our own errors' messages as they are, others with their type."""
-    message = str(exc) if isinstance(exc, (InvalidPayload, RenderError)) else f"{type(exc).__name__}: {exc}"
+    message = str(exc) if isinstance(exc, (InvalidPayload, RenderError, StorageError)) else f"{type(exc).__name__}: {exc}"
     return " ".join(message.split())
