@@ -139,11 +139,14 @@ class Runner:
             key = object_key(user_id, year, self.secret)
             try:
                 for uri in uris:
-                    self.storage.delete_uri(uri)
+                    if uri.startswith("/"):  # a local file, whatever the current output is
+                        Path(uri).unlink(missing_ok=True)
+                    else:
+                        self.storage.delete_uri(uri)
                 for prefix in ("", SMOKE_PREFIX):
                     self.storage.delete(video_key(prefix, year, key))
                     self.storage.delete(poster_key(prefix, year, key))
-            except StorageError:
+            except (StorageError, OSError):
                 continue
             with self._db:
                 self.queue.forget_files(user_id, year)

@@ -59,7 +59,8 @@ class RichObserver(RunObserver):
             f"{counts['failed']} failed, {counts['pending']} to render"
             + (f" ({', '.join(extra)})" if extra else "")
         )
-        self.task = self.progress.add_task("rendering", total=total, completed=counts["done"], failed=counts["failed"], in_flight=0, rate=self._rate())
+        finished = counts["done"] + counts["smoke"]
+        self.task = self.progress.add_task("rendering", total=total, completed=finished, failed=counts["failed"], in_flight=0, rate=self._rate())
 
     def erased(self, files: int, jobs: int) -> None:
         self.console.print(f"withdrawn users: deleted {files} stored files of {jobs} jobs")
@@ -86,7 +87,8 @@ class RichObserver(RunObserver):
 
     def tick(self, counts: dict[str, int], in_flight: int) -> None:
         if self.task is not None:
-            self.progress.update(self.task, total=sum(counts.values()) - counts["withdrawn"], completed=counts["done"], failed=counts["failed"])
+            total = sum(counts.values()) - counts["withdrawn"]
+            self.progress.update(self.task, total=total, completed=counts["done"] + counts["smoke"], failed=counts["failed"])
         self._update()
 
     def _update(self) -> None:
