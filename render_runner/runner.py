@@ -19,7 +19,7 @@ from pathlib import Path
 from render_runner.config import WORK_ROOT, RunOptions
 from render_runner.db import Database
 from render_runner.errors import RecapError
-from render_runner.queue.identity import RenderIdentity
+from render_runner.queue.identity import RenderIdentity, was_partial
 from render_runner.queue.queue import Job, JobQueue, SyncResult, new_runner_id
 from render_runner.queue.retry import JITTER, RetryPolicy, When
 from render_runner.render.bundle import VideoBundle
@@ -241,7 +241,7 @@ class Runner:
             size = video.stat().st_size
             duration_s = _stored_duration(video, result, self.options.settings.frame_range)
             video_uri, poster_uri = self._store(job, video, poster)
-            if not self.identity.partial and job.previous_settings and '"frame_range":[' in job.previous_settings:
+            if not self.identity.partial and was_partial(job.previous_settings):
                 self._delete_smoke_files(job)
             with self._db:
                 ok = self.queue.complete(

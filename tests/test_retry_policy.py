@@ -85,3 +85,4 @@ def test_uploads_are_retried_with_a_doubling_backoff_only_for_transient_errors()
     assert [policy.upload_delay(outage, tries) for tries in (1, 2, 3, 4)] == [1.0, 2.0, 4.0, None]
     assert policy.upload_delay(StorageError("AccessDenied", transient=False), 1) is None
     assert policy.upload_delay(RuntimeError("not storage"), 1) is None
+

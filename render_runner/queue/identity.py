@@ -31,6 +31,16 @@ def settings_key(settings: RenderSettings) -> str:
     return json.dumps(values, sort_keys=True, separators=(",", ":"))
 
 
+def was_partial(settings_json: str | None) -> bool:
+    """Whether stored `render_settings` describe a partial (`--frames`) render."""
+    if not settings_json:
+        return False
+    try:
+        return json.loads(settings_json).get("frame_range") is not None
+    except (ValueError, AttributeError):
+        return False
+
+
 def secret_fingerprint(secret: bytes) -> str:
     """16 hex characters that change with the key secret and reveal nothing about it."""
     return hashlib.sha256(b"dream-recap key fingerprint\0" + secret).hexdigest()[:16]
