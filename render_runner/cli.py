@@ -334,7 +334,10 @@ def status(
         return
     c = state.counts
     total = sum(c.values())
-    out.print(f"[bold]{total}[/] jobs: {c['done']} done, {c['pending']} pending, {c['rendering']} rendering, {c['failed']} failed")
+    out.print(
+        f"[bold]{total}[/] jobs: {c['done']} done, {c['pending']} pending, {c['rendering']} rendering, {c['failed']} failed, "
+        f"{c['smoke']} smoke (partial runs), {c['withdrawn']} withdrawn"
+    )
     out.print("done in the last 1 / 5 / 15 min: " + " / ".join(str(state.done_last[m]) for m in ("1", "5", "15")))
     if state.avg_render_ms:
         out.print(f"average render: {state.avg_render_ms / 1000:.1f} s per video")

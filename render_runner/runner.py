@@ -9,6 +9,7 @@ runners) share the code. What to do with a failure is the retry policy's call (`
 from __future__ import annotations
 
 import shutil
+import subprocess
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -17,14 +18,20 @@ from pathlib import Path
 
 from render_runner.config import WORK_ROOT, RunOptions
 from render_runner.db import Database
+from render_runner.errors import RecapError
+from render_runner.queue.identity import RenderIdentity, was_partial
 from render_runner.queue.queue import Job, JobQueue, SyncResult, new_runner_id
-from render_runner.queue.retry import RetryPolicy, When
+from render_runner.queue.retry import JITTER, RetryPolicy, When
 from render_runner.render.bundle import VideoBundle
 from render_runner.render.contract import parse_payload
-from render_runner.render.pool import RenderError, RenderPool
+from render_runner.render.pool import RenderError, RenderPool, RenderResult
 from render_runner.scratch import make_scratch_dir
-from render_runner.storage.base import Storage
+from render_runner.storage.base import Storage, StorageError
 from render_runner.storage.keys import object_key, poster_key, video_key
+
+# Files of smoke runs (`--frames`) live apart, under `smoke/<year>/`, so that a smoke run can never
+# overwrite a delivered video; the full render of the job deletes them.
+SMOKE_PREFIX = "smoke"
 
 
 @dataclass
@@ -36,6 +43,8 @@ class RunReport:
     retried: int = 0
     lost_leases: int = 0
     released: int = 0
+    erased: int = 0  # stored files of withdrawn users deleted by this run
+    upload_retries: int = 0
     interrupted: bool = False
     elapsed_s: float = 0.0
     render_ms: list[int] = field(default_factory=list)
@@ -56,7 +65,9 @@ class RunObserver:
     """What a run reports as it goes; the default reports nothing (the CLI shows progress and logs)."""
 
     def synced(self, sync: SyncResult, counts: dict[str, int]) -> None: ...
+    def erased(self, files: int, jobs: int) -> None: ...
     def started(self, job: Job) -> None: ...
+    def upload_retry(self, job: Job, detail: str) -> None: ...
     def finished(self, job: Job, status: str, detail: str, metrics: JobMetrics | None = None) -> None: ...
     def tick(self, counts: dict[str, int], in_flight: int) -> None: ...
     def stopping(self, aborting: bool) -> None: ...
@@ -79,7 +90,9 @@ class Runner:
         self.bundle = bundle
         self.secret = secret
         self.options = options
-        self.retry = RetryPolicy(max_attempts=options.max_attempts, backoff_s=options.retry_backoff_s)
+        self.retry = RetryPolicy(max_attempts=options.max_attempts, backoff_s=options.retry_backoff_s, jitter=JITTER)
+        self.identity = RenderIdentity.of(bundle.version, options.settings, storage.location, secret)
+        self._fatal: str | None = None  # set when a storage error stops the run
         self.observer = observer or RunObserver()
         self.runner_id = new_runner_id()
         self.report = RunReport(runner_id=self.runner_id)
@@ -115,11 +128,46 @@ class Runner:
             self.queue.ensure_table()
             if self.options.retry_failed:
                 self.queue.retry_failed()
-            sync = self.queue.sync(self.bundle.version, release_orphans=self.db.single_writer)
+            sync = self.queue.sync(self.identity, release_orphans=self.db.single_writer)
             counts = self.queue.stats.counts()
         self.report.sync = sync
         self.observer.synced(sync, counts)
+        self.erase_withdrawn()
         return sync
+
+    def erase_withdrawn(self) -> int:
+        """Delete the stored files of users who left recap_payloads (account deletion means erasure).
+
+        Deletes what the job recorded and whatever this user's keys name at the current location
+        (a smoke file, a full file a smoke run superseded). Only counts are reported, never users.
+        A job whose files could not all be deleted keeps its URIs and is tried again next run.
+        """
+        with self._db:
+            pending = self.queue.withdrawn_files()
+        files = jobs = 0
+        for user_id, year, uris in pending:
+            key = object_key(user_id, year, self.secret)
+            try:
+                for uri in uris:
+                    if uri.startswith("/"):  # a local file, whatever the current output is
+                        Path(uri).unlink(missing_ok=True)
+                    else:
+                        self.storage.delete_uri(uri)
+                for prefix in ("", SMOKE_PREFIX):
+                    self.storage.delete(video_key(prefix, year, key))
+                    self.storage.delete(poster_key(prefix, year, key))
+            except (StorageError, OSError):
+                continue
+            with self._db:
+                self.queue.forget_files(user_id, year)
+            files += len(uris)
+            jobs += 1
+        self.report.erased = files
+        if pending:
+            self.observer.erased(files, jobs)
+            if jobs < len(pending):
+                self.report.errors.append(f"{len(pending) - jobs} withdrawn users' files could not be deleted yet; `go` tries again next run")
+        return files
 
     def run(self) -> RunReport:
         started = time.monotonic()
@@ -180,6 +228,8 @@ class Runner:
                 self.report.released += self.queue.release(self.runner_id)
             shutil.rmtree(work_dir, ignore_errors=True)
             self.report.elapsed_s = time.monotonic() - started
+        if self._fatal:
+            raise RecapError(f"stopped the run: {self._fatal} (nothing else was tried; fix the output or its credentials and run `go` again)")
         return self.report
 
     # -- one job ------------------------------------------------------------------------------
@@ -192,7 +242,6 @@ class Runner:
             result = pool.render(job.job_id, payload, video, poster, self.options.settings)
             if self._abort.is_set():
                 raise RenderError("aborted", kind="aborted")
-            key = object_key(job.user_id, job.recap_year, self.secret)
             with self._db:
                 still_mine = self.queue.holds_lease(job, self.runner_id)
             if not still_mine:  # our lease expired and another runner took the job over
@@ -200,20 +249,22 @@ class Runner:
                 self.observer.finished(job, "lost", "lease taken over by another runner")
                 return "lost"
             size = video.stat().st_size
+            duration_s = _stored_duration(video, result, self.options.settings.frame_range)
             upload_started = time.monotonic()
-            video_uri = self.storage.put(video, video_key("", job.recap_year, key), "video/mp4")
-            poster_uri = self.storage.put(poster, poster_key("", job.recap_year, key), "image/jpeg")
+            video_uri, poster_uri = self._store(job, video, poster)
             upload_s = time.monotonic() - upload_started
+            if not self.identity.partial and was_partial(job.previous_settings):
+                self._delete_smoke_files(job)
             with self._db:
                 ok = self.queue.complete(
                     job,
                     self.runner_id,
-                    template_version=self.bundle.version,
+                    identity=self.identity,
                     output_uri=video_uri,
                     poster_uri=poster_uri,
                     size_bytes=size,
                     render_ms=result.render_ms,
-                    duration_s=result.duration_s,
+                    duration_s=duration_s,
                 )
             if not ok:
                 self.report.lost_leases += 1
@@ -222,22 +273,65 @@ class Runner:
             self.report.done += 1
             self.report.render_ms.append(result.render_ms)
             metrics = JobMetrics(render_s=result.render_ms / 1000, upload_s=upload_s, cpu_s=result.cpu_s, bytes=size)
-            self.observer.finished(job, "done", f"{result.render_ms / 1000:.1f} s", metrics)
+            smoke = " (smoke run: not delivered)" if self.identity.partial else ""
+            self.observer.finished(job, "done", f"{result.render_ms / 1000:.1f} s{smoke}", metrics)
             return "done"
         except Exception as exc:  # every failure is recorded on its own job; the run goes on
             return self._record_failure(job, exc)
         finally:
             shutil.rmtree(job_dir, ignore_errors=True)
 
+    def _store(self, job: Job, video: Path, poster: Path) -> tuple[str, str]:
+        """Store the rendered video and poster; a transient failure retries the upload, not the render.
+
+        Tries follow the retry policy's upload backoff while this runner holds the lease (the
+        heartbeat renews it); then the last error goes to the job's retry decision.
+        """
+        key = object_key(job.user_id, job.recap_year, self.secret)
+        prefix = SMOKE_PREFIX if self.identity.partial else ""
+        uris: dict[str, str] = {}
+        tries = 0
+        while True:
+            try:
+                if "video" not in uris:
+                    uris["video"] = self.storage.put(video, video_key(prefix, job.recap_year, key), "video/mp4")
+                if "poster" not in uris:
+                    uris["poster"] = self.storage.put(poster, poster_key(prefix, job.recap_year, key), "image/jpeg")
+                return uris["video"], uris["poster"]
+            except StorageError as exc:
+                tries += 1
+                delay = None if self._abort.is_set() else self.retry.upload_delay(exc, tries)
+                if delay is None:
+                    raise
+                self.report.upload_retries += 1
+                self.observer.upload_retry(job, f"upload failed ({' '.join(str(exc).split())}); storing it again in {delay:.1f} s")
+                if self._abort.wait(delay):
+                    raise
+
+    def _delete_smoke_files(self, job: Job) -> None:
+        """The full video replaced a smoke run's: remove the smoke files (best effort; logged on failure)."""
+        key = object_key(job.user_id, job.recap_year, self.secret)
+        try:
+            self.storage.delete(video_key(SMOKE_PREFIX, job.recap_year, key))
+            self.storage.delete(poster_key(SMOKE_PREFIX, job.recap_year, key))
+        except StorageError as exc:
+            self.observer.upload_retry(job, f"could not delete the smoke files: {exc}")
+
     def _record_failure(self, job: Job, exc: Exception) -> str:
         decision = self.retry.decide(exc, job.attempts, aborting=self._abort.is_set())
         if decision.when is When.NOW:
             with self._db:
-                self.queue.release(self.runner_id, [(job.user_id, job.recap_year)])
+                self.queue.release(self.runner_id, [(job.user_id, job.recap_year)], error=decision.message if decision.stop_run else None)
+            if decision.stop_run:  # every other job would fail alike: claim nothing more, fail the run
+                self._fatal = self._fatal or decision.message
+                self._stop.set()
+                self.report.errors.append(f"user {job.user_id}: {decision.message}")
             self.observer.finished(job, "released", decision.message)
             return "released"
         with self._db:
-            status = self.queue.fail(job, self.runner_id, decision.message, retry_after_s=decision.retry_after_s)
+            status = self.queue.fail(
+                job, self.runner_id, decision.message, retry_after_s=decision.retry_after_s, template_version=self.bundle.version
+            )
         if status == "failed":
             self.report.failed += 1
             self.report.errors.append(f"user {job.user_id}: {decision.message}")
@@ -251,3 +345,20 @@ class Runner:
         while not self._finished.wait(interval):
             with self._db:
                 self.queue.renew(self.runner_id, self.options.lease_s)
+
+
+def _stored_duration(video: Path, result: RenderResult, frame_range: tuple[int, int] | None) -> float:
+    """The duration of the file as stored (ffprobe), else what the render says it covers."""
+    ffprobe = shutil.which("ffprobe")
+    if ffprobe:
+        try:
+            proc = subprocess.run(
+                [ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(video)],
+                capture_output=True, text=True, timeout=30, check=True,
+            )
+            return float(proc.stdout.strip())
+        except (OSError, subprocess.SubprocessError, ValueError):
+            pass
+    if frame_range and result.fps:
+        return (frame_range[1] - frame_range[0] + 1) / result.fps
+    return result.duration_s

@@ -105,6 +105,9 @@ class SeaweedS3:
     base_dir: Path
     access_key: str = "recap-test-access-key"
     secret_key: str = field(default_factory=lambda: secrets.token_hex(20))
+    # a second identity that may read and list but not write (permanent-error tests)
+    readonly_access_key: str = "recap-test-readonly-key"
+    readonly_secret_key: str = field(default_factory=lambda: secrets.token_hex(20))
     region: str = "us-east-1"
     startup_timeout_s: float = 30.0
     ports: WeedPorts = field(default_factory=WeedPorts.allocate)
@@ -243,14 +246,19 @@ class SeaweedS3:
         ]
 
     def _write_identities(self) -> None:
-        """One identity with full rights and no `anonymous` identity: unsigned requests get 403."""
+        """One identity with full rights, one read-only, and no `anonymous` identity: unsigned requests get 403."""
         config = {
             "identities": [
                 {
                     "name": "recap-test",
                     "credentials": [{"accessKey": self.access_key, "secretKey": self.secret_key}],
                     "actions": ["Admin", "Read", "Write", "List", "Tagging"],
-                }
+                },
+                {
+                    "name": "recap-test-readonly",
+                    "credentials": [{"accessKey": self.readonly_access_key, "secretKey": self.readonly_secret_key}],
+                    "actions": ["Read", "List"],
+                },
             ]
         }
         self.config_path.write_text(json.dumps(config, indent=2))

@@ -36,13 +36,13 @@ def _queue(con: duckdb.DuckDBPyConnection) -> JobQueue:
     return queue
 
 
-def _mark_done(wh, user_id: int, render_ms: int, template_version: str = "template-v1") -> None:
+def _mark_done(wh, user_id: int, render_ms: int, template_version: str = "template-v1", status: str = "done") -> None:
     wh.execute(
         """
         insert into main.render_jobs (user_id, recap_year, status, payload_hash, template_version, render_ms, finished_at)
-        select user_id, recap_year, 'done', payload_hash, %s, %s, now() from main.recap_payloads where user_id = %s
+        select user_id, recap_year, %s, payload_hash, %s, %s, now() from main.recap_payloads where user_id = %s
         """,
-        [template_version, render_ms, user_id],
+        [status, template_version, render_ms, user_id],
     )
 
 
@@ -85,5 +85,20 @@ def test_plan_without_timings_asks_for_a_calibration(warehouse) -> None:
     try:
         with pytest.raises(RecapError, match="--calibrate"):
             estimate_cost(_queue(con).stats, BUNDLE, machines=1, cores=2)
+    finally:
+        con.close()
+
+
+def test_smoke_run_timings_neither_calibrate_the_plan_nor_count_as_rendered(warehouse) -> None:
+    con = duckdb.connect(str(warehouse.duckdb_path))
+    _queue(con)
+    con.close()
+    _mark_done(warehouse, 1, render_ms=300, status="smoke")  # 5 frames at 1/4 scale: far cheaper than a video
+    con = duckdb.connect(str(warehouse.duckdb_path))
+    try:
+        stats = _queue(con).stats
+        assert len(stats.payloads_to_render("template-v1")) == 3
+        with pytest.raises(RecapError, match="--calibrate"):
+            estimate_cost(stats, BUNDLE, machines=1, cores=2)
     finally:
         con.close()

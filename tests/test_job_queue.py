@@ -11,6 +11,8 @@ import pytest
 
 from render_runner.db import Database, connect
 from render_runner.profiles import load_config
+from render_runner.queue import schema
+from render_runner.queue.identity import RenderIdentity
 from render_runner.queue.queue import Job, JobQueue
 from render_runner.queue.retry import RetryPolicy
 from render_runner.render.contract import InvalidPayload
@@ -38,11 +40,15 @@ def queue(warehouse: ScratchWarehouse) -> Iterator[JobQueue]:
         yield q
 
 
+def _identity(version: str = "v1", *, settings: str = '{"scale":1.0}', location: str = "/out#key=00", partial: bool = False) -> RenderIdentity:
+    return RenderIdentity(template_version=version, settings=settings, location=location, partial=partial)
+
+
 def test_sync_creates_one_pending_job_per_payload(queue: JobQueue) -> None:
-    result = queue.sync("v1", release_orphans=False)
+    result = queue.sync(_identity("v1"), release_orphans=False)
     assert result.new == 5
-    assert queue.stats.counts() == {"pending": 5, "rendering": 0, "done": 0, "failed": 0}
-    assert queue.sync("v1", release_orphans=False).new == 0
+    assert queue.stats.counts() == {"pending": 5, "rendering": 0, "done": 0, "smoke": 0, "failed": 0, "withdrawn": 0}
+    assert queue.sync(_identity("v1"), release_orphans=False).new == 0
 
 
 def _fail(queue: JobQueue, job: Job, owner: str, error: str, *, max_attempts: int, backoff_s: float, permanent: bool = False) -> str:
@@ -52,23 +58,94 @@ def _fail(queue: JobQueue, job: Job, owner: str, error: str, *, max_attempts: in
     return queue.fail(job, owner, error, retry_after_s=decision.retry_after_s)
 
 
-def _finish_all(queue: JobQueue, owner: str, version: str) -> None:
+def _finish_all(queue: JobQueue, owner: str, version: str, identity: RenderIdentity | None = None) -> None:
     for job in queue.claim(owner, 100, 60):
-        assert queue.complete(job, owner, template_version=version, output_uri="u", poster_uri="p", size_bytes=1, render_ms=1, duration_s=1.0)
+        assert queue.complete(job, owner, identity=identity or _identity(version), output_uri="u", poster_uri="p", size_bytes=1, render_ms=1, duration_s=1.0)
 
 
 def test_done_jobs_are_rendered_again_only_when_payload_or_template_changes(queue: JobQueue, warehouse: ScratchWarehouse) -> None:
-    queue.sync("v1", release_orphans=False)
+    queue.sync(_identity("v1"), release_orphans=False)
     _finish_all(queue, "a", "v1")
-    assert queue.sync("v1", release_orphans=False).changed == 0
+    assert queue.sync(_identity("v1"), release_orphans=False).changed == 0
     warehouse.execute(f'update "{warehouse.schema}".recap_payloads set payload_hash = %s where user_id = 3', ["new-hash"])
-    assert queue.sync("v1", release_orphans=False).changed == 1
+    assert queue.sync(_identity("v1"), release_orphans=False).changed == 1
     assert [j.user_id for j in queue.claim("a", 100, 60)] == [3]
-    assert queue.sync("v2", release_orphans=False).changed == 4  # the four done jobs; user 3 is rendering
+    assert queue.sync(_identity("v2"), release_orphans=False).changed == 4  # the four done jobs; user 3 is rendering
+
+
+def test_a_changed_render_setting_or_storage_location_makes_done_jobs_pending_again(queue: JobQueue) -> None:
+    queue.sync(_identity(), release_orphans=False)
+    _finish_all(queue, "a", "v1")
+    assert queue.sync(_identity(), release_orphans=False).changed == 0
+    assert queue.sync(_identity(settings='{"scale":0.5}'), release_orphans=False).changed == 5
+    _finish_all(queue, "a", "v1", _identity(settings='{"scale":0.5}'))
+    assert queue.sync(_identity(settings='{"scale":0.5}', location="s3://b/x#key=00"), release_orphans=False).changed == 5
+    _finish_all(queue, "a", "v1", _identity(settings='{"scale":0.5}', location="s3://b/x#key=00"))
+    assert queue.sync(_identity(settings='{"scale":0.5}', location="s3://b/x#key=11"), release_orphans=False).changed == 5  # another key secret
+
+
+def test_smoke_results_are_kept_for_smoke_runs_and_replaced_by_a_full_run(queue: JobQueue) -> None:
+    smoke = _identity(settings='{"frame_range":[0,4]}', partial=True)
+    queue.sync(smoke, release_orphans=False)
+    _finish_all(queue, "a", "v1", smoke)
+    counts = queue.stats.counts()
+    assert (counts["smoke"], counts["done"]) == (5, 0)
+    assert queue.stats.done_jobs() == []  # export leaves smoke results out
+    assert queue.sync(smoke, release_orphans=False).changed == 0  # the same smoke run renders nothing
+    assert queue.sync(_identity(settings='{"frame_range":[0,9]}', partial=True), release_orphans=False).changed == 5
+    _finish_all(queue, "a", "v1", smoke)
+    full = queue.sync(_identity(), release_orphans=False)
+    assert full.changed == 5 and queue.stats.counts()["pending"] == 5  # a full run renders them all again
+    _finish_all(queue, "a", "v1")
+    assert len(queue.stats.done_jobs()) == 5
+    assert queue.sync(smoke, release_orphans=False).changed == 0  # a smoke run does not redo full results
+
+
+def test_a_user_gone_from_recap_payloads_is_withdrawn_and_comes_back_pending(queue: JobQueue, warehouse: ScratchWarehouse) -> None:
+    queue.sync(_identity(), release_orphans=False)
+    for job in queue.claim("a", 2, 60):  # users 1 and 2 done; 3, 4, 5 pending
+        assert queue.complete(job, "a", identity=_identity(), output_uri=f"/out/{job.user_id}.mp4", poster_uri=f"/out/{job.user_id}.jpg",
+                              size_bytes=1, render_ms=1, duration_s=1.0)
+    warehouse.write_payloads([make_payload(i) for i in (2, 3, 5)])  # users 1 (done) and 4 (pending) deleted their accounts
+    result = queue.sync(_identity(), release_orphans=False)
+    assert result.withdrawn == 2
+    counts = queue.stats.counts()
+    assert (counts["withdrawn"], counts["done"], counts["pending"]) == (2, 1, 2)
+    assert queue.withdrawn_files() == [(1, 2026, ["/out/1.mp4", "/out/1.jpg"])]
+    assert [r["user_id"] for r in queue.stats.done_jobs()] == [2]
+    assert queue.waiting() == 2  # only the jobs it will render
+    queue.forget_files(1, 2026)
+    assert queue.withdrawn_files() == []
+    assert sorted(j.user_id for j in queue.claim("a", 10, 60)) == [3, 5]
+
+    warehouse.write_payloads([make_payload(i) for i in (1, 2, 3, 5)])  # user 1 is back
+    assert queue.sync(_identity(), release_orphans=False).returned == 1
+    assert [j.user_id for j in queue.claim("a", 10, 60)] == [1]
+
+
+def test_a_failed_job_is_pending_again_when_its_payload_or_template_changes(queue: JobQueue, warehouse: ScratchWarehouse) -> None:
+    queue.sync(_identity(), release_orphans=False)
+    job = [j for j in queue.claim("a", 10, 60) if j.user_id == 3][0]
+    queue.release("a")
+    assert _fail_job(queue, job, "a", "invalid payload: dreams.total") == "failed"
+    assert queue.sync(_identity(), release_orphans=False).rescued == 0  # nothing changed: stays failed
+    assert queue.stats.counts()["failed"] == 1
+    warehouse.execute(f'update "{warehouse.schema}".recap_payloads set payload_hash = %s where user_id = 3', ["fixed"])
+    assert queue.sync(_identity(), release_orphans=False).rescued == 1
+    fixed = queue.claim("a", 10, 60)
+    assert [(j.user_id, j.attempts, j.payload_hash) for j in fixed] == [(3, 1, "fixed")]
+    assert _fail_job(queue, fixed[0], "a", "invalid payload: again") == "failed"
+    assert queue.sync(_identity("v2"), release_orphans=False).rescued == 1  # a new template
+
+
+def _fail_job(queue: JobQueue, job: Job, owner: str, error: str) -> str:
+    if not queue.holds_lease(job, owner):
+        [job] = [j for j in queue.claim(owner, 10, 60) if j.user_id == job.user_id]
+    return queue.fail(job, owner, error, retry_after_s=None, template_version="v1")
 
 
 def test_claims_never_hand_the_same_job_to_two_runners(queue: JobQueue) -> None:
-    queue.sync("v1", release_orphans=False)
+    queue.sync(_identity("v1"), release_orphans=False)
     first = queue.claim("a", 3, 60)
     second = queue.claim("b", 10, 60)
     assert len(first) == 3 and len(second) == 2
@@ -77,18 +154,18 @@ def test_claims_never_hand_the_same_job_to_two_runners(queue: JobQueue) -> None:
 
 
 def test_expired_lease_is_reclaimed_by_another_runner(queue: JobQueue) -> None:
-    queue.sync("v1", release_orphans=False)
+    queue.sync(_identity("v1"), release_orphans=False)
     dead = queue.claim("dead-runner", 1, 1)
     time.sleep(1.5)
     taken = queue.claim("b", 1, 60)
     assert [j.user_id for j in taken] == [dead[0].user_id]
     assert taken[0].attempts == 2
     # the dead runner can no longer complete it
-    assert not queue.complete(dead[0], "dead-runner", template_version="v1", output_uri="u", poster_uri="p", size_bytes=1, render_ms=1, duration_s=1.0)
+    assert not queue.complete(dead[0], "dead-runner", identity=_identity("v1"), output_uri="u", poster_uri="p", size_bytes=1, render_ms=1, duration_s=1.0)
 
 
 def test_heartbeat_keeps_a_lease_alive(queue: JobQueue) -> None:
-    queue.sync("v1", release_orphans=False)
+    queue.sync(_identity("v1"), release_orphans=False)
     mine = queue.claim("a", 1, 1)
     for _ in range(3):
         time.sleep(0.5)
@@ -97,7 +174,7 @@ def test_heartbeat_keeps_a_lease_alive(queue: JobQueue) -> None:
 
 
 def test_failure_retries_after_backoff_then_marks_failed_with_reason(queue: JobQueue) -> None:
-    queue.sync("v1", release_orphans=False)
+    queue.sync(_identity("v1"), release_orphans=False)
     job = queue.claim("a", 1, 60)[0]
     assert _fail(queue, job, "a", "boom 1", max_attempts=2, backoff_s=1) == "pending"
     assert all(j.user_id != job.user_id for j in queue.claim("a", 10, 60))  # still in backoff
@@ -112,13 +189,13 @@ def test_failure_retries_after_backoff_then_marks_failed_with_reason(queue: JobQ
 
 
 def test_invalid_payload_fails_at_once_without_retries(queue: JobQueue) -> None:
-    queue.sync("v1", release_orphans=False)
+    queue.sync(_identity("v1"), release_orphans=False)
     job = queue.claim("a", 1, 60)[0]
     assert _fail(queue, job, "a", "invalid payload: dreams.total", max_attempts=3, backoff_s=0, permanent=True) == "failed"
 
 
 def test_retry_failed_puts_failed_jobs_back(queue: JobQueue) -> None:
-    queue.sync("v1", release_orphans=False)
+    queue.sync(_identity("v1"), release_orphans=False)
     job = queue.claim("a", 1, 60)[0]
     _fail(queue, job, "a", "x", max_attempts=1, backoff_s=0)
     assert queue.retry_failed() == 1
@@ -126,7 +203,7 @@ def test_retry_failed_puts_failed_jobs_back(queue: JobQueue) -> None:
 
 
 def test_release_returns_jobs_without_counting_the_attempt(queue: JobQueue) -> None:
-    queue.sync("v1", release_orphans=False)
+    queue.sync(_identity("v1"), release_orphans=False)
     claimed = queue.claim("a", 2, 60)
     assert queue.release("a") == 2
     again = queue.claim("b", 10, 60)
@@ -134,17 +211,17 @@ def test_release_returns_jobs_without_counting_the_attempt(queue: JobQueue) -> N
 
 
 def test_sync_on_duckdb_releases_jobs_left_rendering_by_a_dead_run(queue: JobQueue) -> None:
-    queue.sync("v1", release_orphans=False)
+    queue.sync(_identity("v1"), release_orphans=False)
     queue.claim("dead", 2, 600)
-    assert queue.sync("v1", release_orphans=True).released == 2
+    assert queue.sync(_identity("v1"), release_orphans=True).released == 2
     assert queue.stats.counts()["rendering"] == 0
 
 
 def test_status_reports_counts_throughput_and_runners(queue: JobQueue) -> None:
-    queue.sync("v1", release_orphans=False)
+    queue.sync(_identity("v1"), release_orphans=False)
     _finish_all(queue, "runner-1", "v1")
     state = queue.stats.status().as_json()
-    assert state["counts"] == {"pending": 0, "rendering": 0, "done": 5, "failed": 0}
+    assert state["counts"] == {"pending": 0, "rendering": 0, "done": 5, "smoke": 0, "failed": 0, "withdrawn": 0}
     assert state["done_last_minutes"]["15"] == 5
     assert state["runners"][0]["runner"] == "runner-1" and state["runners"][0]["done_last_15_min"] == 5
 
@@ -173,3 +250,27 @@ def test_many_runners_creating_the_job_table_at_once_do_not_collide(pg_database:
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_a_version_1_job_table_gains_the_identity_columns_and_keeps_its_rows(tmp_path: Path) -> None:
+    import duckdb
+
+    from render_runner.db import WarehouseConfig
+
+    path = tmp_path / "old.duckdb"
+    config = WarehouseConfig(target="dev", dialect="duckdb", schema="main", duckdb_path=path)
+    con = duckdb.connect(str(path))
+    v1 = schema.CREATE.replace("    render_settings varchar,\n    storage_location varchar,\n", "").format(jobs="render_jobs")
+    con.execute(v1)
+    con.execute(
+        "insert into render_jobs (user_id, recap_year, status, payload_hash, template_version, output_uri) values (1, 2026, 'done', 'h', 'v1', '/out/a.mp4')"
+    )
+    con.execute("create table recap_payloads (user_id bigint, recap_year integer, payload json, payload_hash varchar)")
+    con.execute("insert into recap_payloads values (1, 2026, '{}', 'h')")
+    queue = JobQueue(Database.for_connection(con, config))
+    queue.ensure_table()
+    queue.ensure_table()  # upgrades are idempotent
+    row = con.execute("select status, output_uri, render_settings, storage_location from render_jobs").fetchall()
+    assert row == [("done", "/out/a.mp4", None, None)]
+    assert queue.sync(_identity(), release_orphans=True).changed == 1  # rendered under an unknown identity: again
+    con.close()

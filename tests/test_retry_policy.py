@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from render_runner.queue.retry import RetryPolicy, When
@@ -47,3 +49,40 @@ def test_an_aborted_render_is_released_now_whatever_the_error() -> None:
 def test_the_message_is_one_line_and_names_foreign_exception_types() -> None:
     assert POLICY.decide(OSError("disk\n  full"), 1).message == "OSError: disk full"
     assert POLICY.decide(InvalidPayload("invalid payload: user.id"), 1).message == "invalid payload: user.id"
+
+
+def test_jitter_spreads_the_delay_below_the_doubling_backoff() -> None:
+    policy = RetryPolicy(max_attempts=5, backoff_s=4.0, jitter=0.25, rng=random.Random(7))
+    delays = [policy.decide(RuntimeError("x"), 2).delay_s for _ in range(50)]
+    assert all(6.0 <= d <= 8.0 for d in delays)
+    assert len(set(delays)) > 1
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        StorageError("S3 upload to s3://gone/2026/a.mp4 failed: NoSuchBucket", transient=False, every_job=True),
+        StorageError("S3 upload failed: AccessDenied", transient=False, every_job=True),
+    ],
+)
+def test_a_storage_error_every_job_would_hit_stops_the_run_and_gives_the_job_back(exc: Exception) -> None:
+    decision = POLICY.decide(exc, 1)
+    assert decision.when is When.NOW and decision.stop_run and "failed" in decision.message
+
+
+def test_a_permanent_error_about_one_object_fails_only_that_job() -> None:
+    decision = POLICY.decide(StorageError("invalid storage key '../x'", transient=False), 1)
+    assert decision.when is When.NEVER and not decision.stop_run
+
+
+def test_a_transient_error_is_never_run_fatal() -> None:
+    assert not StorageError("503", transient=True, every_job=True).every_job
+
+
+def test_uploads_are_retried_with_a_doubling_backoff_only_for_transient_errors() -> None:
+    policy = RetryPolicy(upload_attempts=4, upload_backoff_s=1.0)
+    outage = StorageError("S3 upload failed: could not connect to endpoint", transient=True)
+    assert [policy.upload_delay(outage, tries) for tries in (1, 2, 3, 4)] == [1.0, 2.0, 4.0, None]
+    assert policy.upload_delay(StorageError("AccessDenied", transient=False), 1) is None
+    assert policy.upload_delay(RuntimeError("not storage"), 1) is None
+

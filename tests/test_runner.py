@@ -45,13 +45,13 @@ def test_go_renders_each_user_once_and_a_rerun_renders_nothing(duck: ScratchWare
     probe = ffprobe(videos[0])
     assert (probe["codec_name"], probe["width"], probe["height"], int(probe["nb_read_frames"])) == ("h264", 270, 480, 5)
     jobs = duck.jobs()
-    assert {j["status"] for j in jobs.values()} == {"done"}
+    assert {j["status"] for j in jobs.values()} == {"smoke"}  # a --frames run is a smoke run: never `done`
     assert all(Path(j["output_uri"]).exists() for j in jobs.values())
 
     again = run_go(duck, out)
     assert again.returncode == 0, again.stderr[-3000:]
     assert rendered_users(again.stderr) == []
-    assert "0 new, 0 changed, 3 done" in again.stderr
+    assert "0 new, 0 changed, 0 done, 0 failed, 0 to render (3 smoke)" in again.stderr
 
 
 def test_changing_one_users_data_rerenders_only_that_user(duck: ScratchWarehouse, tmp_path: Path) -> None:
@@ -74,7 +74,7 @@ def test_malformed_payload_fails_only_its_own_job_naming_the_field(duck: Scratch
     assert jobs[7]["status"] == "failed"
     assert "dreams.total" in jobs[7]["last_error"] and "invalid payload" in jobs[7]["last_error"]
     assert jobs[7]["attempts"] == 1  # a bad payload is not retried
-    assert jobs[1]["status"] == jobs[3]["status"] == "done"
+    assert jobs[1]["status"] == jobs[3]["status"] == "smoke"
 
 
 def test_second_runner_on_the_same_duckdb_file_gets_a_clear_error(duck: ScratchWarehouse, tmp_path: Path) -> None:
@@ -105,7 +105,7 @@ def test_sigint_finishes_in_flight_then_rerun_completes_without_duplicates(duck:
     assert "stopping" in log1
     first_batch = rendered_users(log1)
     assert 1 <= len(first_batch) < 5
-    assert {j["status"] for j in duck.jobs().values()} <= {"done", "pending"}  # nothing left rendering
+    assert {j["status"] for j in duck.jobs().values()} <= {"smoke", "pending"}  # nothing left rendering
 
     rerun = run_go(duck, out)
     assert rerun.returncode == 0, rerun.stderr[-3000:]
@@ -128,7 +128,7 @@ def test_second_sigint_aborts_and_releases_the_jobs(duck: ScratchWarehouse, tmp_
     assert proc.returncode == 130, log[-3000:]
     assert "aborting" in log
     jobs = duck.jobs()
-    assert {j["status"] for j in jobs.values()} <= {"done", "pending"}
+    assert {j["status"] for j in jobs.values()} <= {"smoke", "pending"}
     assert all(j["lease_owner"] is None for j in jobs.values())
     assert _leftover_temp_files(out) == []
     rerun = run_go(duck, out)
@@ -149,8 +149,8 @@ def test_three_runners_on_one_postgres_queue_render_every_job_exactly_once(pg: S
     assert sum(1 for log in logs if rendered_users(log)) >= 2  # the work really was shared
     assert len(_videos(out)) == len(users)
     jobs = pg.jobs()
-    assert all(j["status"] == "done" and j["attempts"] == 1 for j in jobs.values())
-    assert status_json(pg)["counts"] == {"pending": 0, "rendering": 0, "done": 9, "failed": 0}
+    assert all(j["status"] == "smoke" and j["attempts"] == 1 for j in jobs.values())
+    assert status_json(pg)["counts"] == {"pending": 0, "rendering": 0, "done": 0, "smoke": 9, "failed": 0, "withdrawn": 0}
 
 
 @pytest.mark.postgres
@@ -175,7 +175,7 @@ def test_job_of_a_killed_runner_is_reclaimed_after_its_lease(pg: ScratchWarehous
     rescuer = run_go(pg, out, "--concurrency", "1", "--lease", "6")
     assert rescuer.returncode == 0, rescuer.stderr[-3000:]
     jobs = pg.jobs()
-    assert all(j["status"] == "done" for j in jobs.values())
+    assert all(j["status"] == "smoke" for j in jobs.values())
     assert jobs[stuck[0]]["attempts"] == 2
     assert sorted(rendered_users(rescuer.stderr)) == [1, 2, 3]
     assert len(_videos(out)) == 3

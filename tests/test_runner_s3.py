@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.runner_process import RUNNER, go_command, rendered_users
+from tests.runner_process import RUNNER, go_command, render_starts, rendered_users
 from tests.s3_server import SeaweedS3
 from tests.warehouse_fixtures import ScratchWarehouse, make_payload, postgres_warehouse, runner_env
 
@@ -28,8 +28,8 @@ def _env(wh: ScratchWarehouse, s3: SeaweedS3) -> dict[str, str]:
     return s3.subprocess_env(runner_env(wh))
 
 
-def _go(wh: ScratchWarehouse, s3: SeaweedS3, output: str, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(go_command(output, *args), env=_env(wh, s3), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def _go(wh: ScratchWarehouse, s3: SeaweedS3, output: str, *args: str, full: bool = False) -> subprocess.Popen[str]:
+    return subprocess.Popen(go_command(output, *args, full=full), env=_env(wh, s3), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def _wait_for(predicate, timeout: float = 180.0) -> None:  # type: ignore[no-untyped-def]
@@ -48,7 +48,7 @@ def test_videos_are_private_objects_and_export_presigns_them(pg: ScratchWarehous
     s3 = fresh_s3_server
     bucket = s3.create_bucket()
     pg.write_payloads([make_payload(i) for i in (1, 2)])
-    proc = _go(pg, s3, f"s3://{bucket}/recaps")
+    proc = _go(pg, s3, f"s3://{bucket}/recaps", full=True)  # only full renders are delivered (exported)
     log, _ = proc.communicate(timeout=600)
     assert proc.returncode == 0, log[-3000:]
     keys = sorted(o["Key"] for o in s3.client().list_objects_v2(Bucket=bucket)["Contents"])
@@ -73,7 +73,7 @@ def test_s3_outage_mid_run_is_retried_and_the_run_finishes(pg: ScratchWarehouse,
     bucket = s3.create_bucket()
     pg.write_payloads([make_payload(i) for i in (1, 2, 3, 4)])
     proc = _go(pg, s3, f"s3://{bucket}", "--concurrency", "1", "--retry-backoff", "2", "--max-attempts", "6")
-    _wait_for(lambda: any(j["status"] == "done" for j in pg.jobs().values()))
+    _wait_for(lambda: any(j["status"] == "smoke" for j in pg.jobs().values()))
     s3.stop()
     outage = threading.Timer(12.0, s3.start)
     outage.start()
@@ -82,7 +82,7 @@ def test_s3_outage_mid_run_is_retried_and_the_run_finishes(pg: ScratchWarehouse,
     assert proc.returncode == 0, log[-3000:]
     assert "retry user" in log  # uploads failed during the outage and were retried
     assert sorted(rendered_users(log)) == [1, 2, 3, 4]
-    assert all(j["status"] == "done" for j in pg.jobs().values())
+    assert all(j["status"] == "smoke" for j in pg.jobs().values())
     assert len(s3.client().list_objects_v2(Bucket=bucket)["Contents"]) == 8
 
 
@@ -104,4 +104,44 @@ def test_s3_down_for_good_marks_jobs_failed_then_retry_failed_completes(pg: Scra
     log2, _ = retry.communicate(timeout=600)
     assert retry.returncode == 0, log2[-3000:]
     assert sorted(rendered_users(log2)) == [1, 2]
-    assert all(j["status"] == "done" for j in pg.jobs().values())
+    assert all(j["status"] == "smoke" for j in pg.jobs().values())
+
+
+def test_an_s3_outage_during_upload_retries_the_upload_not_the_render(pg: ScratchWarehouse, fresh_s3_server: SeaweedS3) -> None:
+    s3 = fresh_s3_server
+    bucket = s3.create_bucket()
+    pg.write_payloads([make_payload(1)])
+    proc = _go(pg, s3, f"s3://{bucket}", "--concurrency", "1", "--frames", "0-59")
+    _wait_for(lambda: pg.jobs()[1]["status"] == "rendering")
+    s3.stop()  # down before the render finishes, so its upload fails
+    log: list[str] = []
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        log.append(line)
+        if line.startswith("retry user 1: upload failed"):
+            s3.start()  # back while the runner still holds the rendered file
+            break
+    rest, _ = proc.communicate(timeout=600)
+    text = "".join(log) + rest
+    assert proc.returncode == 0, text[-3000:]
+    assert render_starts(text) == [1] and rendered_users(text) == [1]  # rendered once, stored after the outage
+    job = pg.jobs()[1]
+    assert (job["status"], job["attempts"]) == ("smoke", 1)
+    assert len(s3.client().list_objects_v2(Bucket=bucket)["Contents"]) == 2
+
+
+def test_storage_refusing_every_upload_stops_the_run_instead_of_burning_every_job(pg: ScratchWarehouse, fresh_s3_server: SeaweedS3) -> None:
+    s3 = fresh_s3_server
+    bucket = s3.create_bucket()
+    pg.write_payloads([make_payload(i) for i in (1, 2, 3)])
+    env = {**_env(pg, s3), "AWS_ACCESS_KEY_ID": s3.readonly_access_key, "AWS_SECRET_ACCESS_KEY": s3.readonly_secret_key}
+    proc = subprocess.run(go_command(f"s3://{bucket}", "--concurrency", "1"), env=env, capture_output=True, text=True, timeout=600)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 1, log[-3000:]
+    assert "AccessDenied" in log.splitlines()[-1] or "AccessDenied" in log.splitlines()[-2], log[-3000:]  # the reason, last
+    assert len(render_starts(log)) <= 1 and log.count("released user") <= 1  # stopped at the first refused upload (or before any render)
+    assert "failed user" not in log and "retry user" not in log
+    # a probe of the output before the queue is touched (issue 12, CLI half) may stop it even earlier: then there is no job table
+    queued = pg.execute("select count(*) from information_schema.tables where table_name = 'render_jobs'")[0][0]
+    jobs = pg.jobs() if queued else {}
+    assert all(j["status"] == "pending" and j["attempts"] == 0 for j in jobs.values())  # nothing burned, nothing failed

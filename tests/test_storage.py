@@ -397,3 +397,29 @@ def test_upload_during_an_outage_fails_readably_then_succeeds_after_restart(
     assert storage.put(video, "2024/abc.mp4", "video/mp4") == f"s3://{bucket}/2024/abc.mp4"
     assert storage.size("2024/abc.mp4") == 6
     assert storage.size("2024/before.mp4") == 6  # data survived the restart
+
+
+def test_local_delete_by_stored_uri_and_location(tmp_path: Path) -> None:
+    storage = LocalStorage(tmp_path / "out")
+    uri = storage.put(write_file(tmp_path / "v.mp4", b"v"), "2024/abc.mp4", "video/mp4")
+    assert storage.location == str(tmp_path / "out")
+    storage.delete_uri(uri)
+    storage.delete_uri(uri)  # absent is fine
+    assert not storage.exists("2024/abc.mp4")
+
+
+def test_s3_upload_to_a_vanished_bucket_is_an_error_for_every_job(s3_env: SeaweedS3, tmp_path: Path) -> None:
+    bucket = s3_env.create_bucket()
+    storage = open_storage(f"s3://{bucket}/recaps")
+    s3_env.client().delete_bucket(Bucket=bucket)
+    with pytest.raises(StorageError) as info:
+        storage.put(write_file(tmp_path / "v.mp4", b"v"), "2024/abc.mp4", "video/mp4")
+    assert "NoSuchBucket" in str(info.value) and not info.value.transient and info.value.every_job
+
+
+def test_s3_delete_by_stored_uri_and_location(s3_env: SeaweedS3, s3_bucket: str, tmp_path: Path) -> None:
+    storage = open_storage(f"s3://{s3_bucket}/recaps")
+    uri = storage.put(write_file(tmp_path / "v.mp4", b"v"), "2024/gone.mp4", "video/mp4")
+    assert storage.location == f"s3://{s3_bucket}/recaps at {s3_env.endpoint_url}"
+    storage.delete_uri(uri)
+    assert not storage.exists("2024/gone.mp4")

@@ -72,7 +72,13 @@ class Figures:
 
     @property
     def total(self) -> int:
-        return sum(self.counts.values())
+        """Every job the queue will finish (withdrawn users are out of it)."""
+        return sum(self.counts.values()) - self.counts.get("withdrawn", 0)
+
+    @property
+    def finished(self) -> int:
+        """Jobs finished for the runs' settings: delivered (done), or rendered by a smoke run."""
+        return self.counts.get("done", 0) + self.counts.get("smoke", 0)
 
     @property
     def left(self) -> int:
@@ -98,6 +104,8 @@ class Figures:
             "failed": self.counts.get("failed", 0),
             "pending": self.counts.get("pending", 0),
             "rendering": self.counts.get("rendering", 0),
+            "smoke": self.counts.get("smoke", 0),
+            "withdrawn": self.counts.get("withdrawn", 0),
             "total": self.total,
             "in_flight": self.in_flight,
             "done_here": self.done_here,
@@ -110,7 +118,7 @@ class Figures:
     def line(self) -> str:
         rate = self.rate_per_min
         return (
-            f"progress: {self.counts.get('done', 0)}/{self.total} done, {self.counts.get('failed', 0)} failed, "
+            f"progress: {self.finished}/{self.total} done, {self.counts.get('failed', 0)} failed, "
             f"{self.in_flight} in flight, {self.left} left, "
             f"{'-' if rate is None else f'{rate:.1f}'} videos/min, ETA {format_duration(self.eta_s)}"
         )
@@ -156,6 +164,15 @@ class RunProgress(RunObserver):
 
     def started(self, job: Job) -> None:
         self.in_flight += 1
+        if self.verbose:
+            self.message("render", f"render user {job.user_id}", user_id=job.user_id, attempt=job.attempts)
+
+    def upload_retry(self, job: Job, detail: str) -> None:
+        self.show_job(job, "retry", detail, None)
+
+    def erased(self, files: int, jobs: int) -> None:
+        """Withdrawn users' files deleted: counts only, never who."""
+        self.message("erased", f"withdrawn users: deleted {files} stored files of {jobs} jobs", files=files, jobs=jobs)
 
     def finished(self, job: Job, status: str, detail: str, metrics: Any = None) -> None:
         self.in_flight = max(self.in_flight - 1, 0)
@@ -248,8 +265,9 @@ class RichProgress(RunProgress):
 
     def show_sync(self, sync: SyncResult, counts: dict[str, int]) -> None:
         super().show_sync(sync, counts)
+        figures = self.figures()
         self.task = self.progress.add_task(
-            "rendering", total=sum(counts.values()), completed=counts["done"], failed=counts["failed"], in_flight=0, rate=self._rate()
+            "rendering", total=figures.total, completed=figures.finished, failed=counts["failed"], in_flight=0, rate=self._rate()
         )
 
     def show_job(self, job: Job, status: str, detail: str, metrics: Any) -> None:
@@ -266,7 +284,8 @@ class RichProgress(RunProgress):
 
     def show_tick(self) -> None:
         if self.task is not None:
-            self.progress.update(self.task, total=sum(self.counts.values()), completed=self.counts["done"], failed=self.counts["failed"])
+            figures = self.figures()
+            self.progress.update(self.task, total=figures.total, completed=figures.finished, failed=self.counts["failed"])
         self._update()
 
     def _update(self) -> None:
@@ -322,7 +341,15 @@ class JsonProgress(LineProgress):
 
     def show_sync(self, sync: SyncResult, counts: dict[str, int]) -> None:
         self.emit(
-            "sync", new=sync.new, changed=sync.changed, released=sync.released, counts=counts, message=sync_line(sync, counts)
+            "sync",
+            new=sync.new,
+            changed=sync.changed,
+            released=sync.released,
+            withdrawn=sync.withdrawn,
+            returned=sync.returned,
+            rescued=sync.rescued,
+            counts=counts,
+            message=sync_line(sync, counts),
         )
 
     def show_job(self, job: Job, status: str, detail: str, metrics: Any) -> None:
@@ -343,10 +370,18 @@ def one_line(text: str) -> str:
 
 
 def sync_line(sync: SyncResult, counts: dict[str, int]) -> str:
+    extra = [
+        f"{sync.released} released from a run that died" if sync.released else "",
+        f"{sync.withdrawn} withdrawn" if sync.withdrawn else "",
+        f"{sync.returned} back from withdrawn" if sync.returned else "",
+        f"{sync.rescued} failed jobs with a new payload or template" if sync.rescued else "",
+        f"{counts.get('smoke', 0)} smoke" if counts.get("smoke") else "",
+    ]
+    extra = [e for e in extra if e]
     return (
         f"queue: {sync.new} new, {sync.changed} changed, {counts['done']} done, "
         f"{counts['failed']} failed, {counts['pending']} to render"
-        + (f" ({sync.released} released from a run that died)" if sync.released else "")
+        + (f" ({', '.join(extra)})" if extra else "")
     )
 
 

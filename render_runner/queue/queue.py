@@ -2,12 +2,15 @@ r"""The job queue's state machine: sync from `recap_payloads`, claim, renew, com
 
 One row per (user, year). Life of a job:
 
-    pending --claim--> rendering --complete--> done
+    pending --claim--> rendering --complete--> done (smoke: a `--frames` run)
        ^                  |  \--fail (retry later, after a backoff)--> pending
        |                  |  \--fail (retry never)--> failed
        |                  |  \--release (retry now: stopped; the attempt is not counted)--> pending
        |                  \--lease expired (its runner died) --> claimable again
-       \-- sync: a done job whose payload_hash or template_version changed; --retry-failed
+       \-- sync: a done / smoke job whose render identity changed (payload hash, template version,
+           render settings, storage location; `queue.identity`), a smoke job in a full run, a failed
+           job whose payload hash or template version changed; --retry-failed
+    any --sync: the user left recap_payloads--> withdrawn --sync: the user is back--> pending
 
 Which failure is retried when is the retry policy's call (`render_runner.queue.retry`); this
 module carries the decision out. On Postgres, claims skip rows another runner is claiming
@@ -28,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from render_runner.db import Database, Statement, WarehouseConfig, open_database
+from render_runner.queue.identity import RenderIdentity
 from render_runner.queue.schema import JobTable
 from render_runner.queue.stats import QueueStats, payload_text
 
@@ -43,6 +47,7 @@ class Job:
     attempts: int
     payload_text: str
     payload_hash: str
+    previous_settings: str | None = None  # render_settings of the job's last finished render
 
     @property
     def job_id(self) -> str:
@@ -53,8 +58,11 @@ class Job:
 class SyncResult:
     new: int
     changed: int
-    unchanged_done: int
+    unchanged_done: int  # finished for this run's identity (`done`; `smoke` in a smoke run)
     released: int
+    withdrawn: int = 0  # users gone from recap_payloads
+    returned: int = 0  # withdrawn users who are back
+    rescued: int = 0  # failed jobs whose payload or template changed
 
 
 class JobQueue:
@@ -72,8 +80,14 @@ class JobQueue:
         return self.table.payloads_exist()
 
     # -- sync -------------------------------------------------------------------------------
-    def sync(self, template_version: str, release_orphans: bool) -> SyncResult:
-        """Bring the queue in line with recap_payloads: new users pending, changed done jobs pending.
+    def sync(self, identity: RenderIdentity, release_orphans: bool) -> SyncResult:
+        """Bring the queue in line with recap_payloads and this run's render identity.
+
+        New users become pending; users gone from recap_payloads become `withdrawn` (their files
+        are erased by the runner, `erase_withdrawn`); a withdrawn user who is back is pending again;
+        a finished job whose identity differs from this run's is pending again (a full run always
+        replaces `smoke` results; a smoke run accepts a `done` job of the same payload, template and
+        location); a failed job whose payload or template changed is pending again.
 
         `release_orphans` (DuckDB, single process): jobs left `rendering` by a run that died go
         back to pending now; on Postgres, leases expire instead.
@@ -99,21 +113,86 @@ class JobQueue:
                 """,
                 (),
             ),
+            (  # a job under a live lease is left to finish: the next sync withdraws it
+                """
+                update {jobs} as j set status = 'withdrawn', lease_owner = null, lease_expires_at = null,
+                    last_error = null, updated_at = now()
+                where j.status <> 'withdrawn' and (j.status <> 'rendering' or j.lease_expires_at < now())
+                    and not exists (select 1 from {payloads} as p where p.user_id = j.user_id and p.recap_year = j.recap_year)
+                returning j.user_id
+                """,
+                (),
+            ),
             (
                 """
                 update {jobs} as j set status = 'pending', attempts = 0, last_error = null,
                     available_at = now(), updated_at = now()
                 from {payloads} as p
-                where j.user_id = p.user_id and j.recap_year = p.recap_year and j.status = 'done'
+                where j.user_id = p.user_id and j.recap_year = p.recap_year and j.status = 'withdrawn'
+                returning j.user_id
+                """,
+                (),
+            ),
+            (
+                """
+                update {jobs} as j set status = 'pending', attempts = 0, last_error = null,
+                    available_at = now(), updated_at = now()
+                from {payloads} as p
+                where j.user_id = p.user_id and j.recap_year = p.recap_year and j.status in ('done', 'smoke')
+                    and ((j.status = 'smoke' and not %s)
+                        or j.payload_hash is distinct from p.payload_hash
+                        or j.template_version is distinct from %s
+                        or j.storage_location is distinct from %s
+                        or (j.status = %s and j.render_settings is distinct from %s))
+                returning j.user_id
+                """,
+                (identity.partial, identity.template_version, identity.location, identity.finished_status, identity.settings),
+            ),
+            (
+                """
+                update {jobs} as j set status = 'pending', attempts = 0, last_error = null,
+                    available_at = now(), updated_at = now()
+                from {payloads} as p
+                where j.user_id = p.user_id and j.recap_year = p.recap_year and j.status = 'failed'
                     and (j.payload_hash is distinct from p.payload_hash or j.template_version is distinct from %s)
                 returning j.user_id
                 """,
-                (template_version,),
+                (identity.template_version,),
             ),
         ]
-        released, new, changed = self.table.transaction(statements)[-3:]
-        done = self.stats.counts()["done"]
-        return SyncResult(new=len(new), changed=len(changed), unchanged_done=done, released=len(released))
+        released, new, withdrawn, returned, changed, rescued = self.table.transaction(statements)[-6:]
+        done = self.stats.counts()[identity.finished_status]
+        return SyncResult(
+            new=len(new),
+            changed=len(changed),
+            unchanged_done=done,
+            released=len(released),
+            withdrawn=len(withdrawn),
+            returned=len(returned),
+            rescued=len(rescued),
+        )
+
+    def withdrawn_files(self) -> list[tuple[int, int, list[str]]]:
+        """Withdrawn jobs that still have stored files: (user, year, uris)."""
+        rows = self.table.run(
+            """
+            select user_id, recap_year, output_uri, poster_uri from {jobs}
+            where status = 'withdrawn' and (output_uri is not null or poster_uri is not null)
+            order by user_id, recap_year
+            """,
+            fetch=True,
+        )
+        return [(int(u), int(y), [str(x) for x in (video, poster) if x]) for u, y, video, poster in rows]
+
+    def forget_files(self, user_id: int, recap_year: int) -> None:
+        """After erasure: a withdrawn job keeps no trace of where its files were."""
+        self.table.run(
+            """
+            update {jobs} set output_uri = null, poster_uri = null, bytes = null, duration_s = null, updated_at = now()
+            where user_id = %s and recap_year = %s and status = 'withdrawn'
+            """,
+            (user_id, recap_year),
+        )
 
     def retry_failed(self) -> int:
         rows = self.table.run(
@@ -148,7 +227,7 @@ class JobQueue:
                     + self.db.skip_locked("j")
                     + """
                     )
-                    returning user_id, recap_year, attempts
+                    returning user_id, recap_year, attempts, render_settings
                     """,
                     (owner, lease_s, limit),
                 )
@@ -157,6 +236,7 @@ class JobQueue:
         if not rows:
             return []
         keys = {(int(r[0]), int(r[1])): int(r[2]) for r in rows}
+        previous = {(int(r[0]), int(r[1])): r[3] for r in rows}
         payload_rows = self.table.run(
             """
             select user_id, recap_year, cast(payload as varchar), payload_hash
@@ -178,6 +258,7 @@ class JobQueue:
                         attempts=keys[key],
                         payload_text=payload_text(payload),
                         payload_hash=str(payload_hash),
+                        previous_settings=None if previous[key] is None else str(previous[key]),
                     )
                 )
         return jobs
@@ -223,60 +304,66 @@ class JobQueue:
         job: Job,
         owner: str,
         *,
-        template_version: str,
+        identity: RenderIdentity,
         output_uri: str,
         poster_uri: str | None,
         size_bytes: int,
         render_ms: int,
         duration_s: float,
     ) -> bool:
-        """Mark done; False if this runner no longer held the lease (another runner took it over)."""
+        """Mark done (`smoke` for a partial render) under `identity`; False if this runner no longer held the lease."""
         rows = self.table.run(
             """
-            update {jobs} set status = 'done', lease_owner = null, lease_expires_at = null,
-                payload_hash = %s, template_version = %s, output_uri = %s, poster_uri = %s,
+            update {jobs} set status = %s, lease_owner = null, lease_expires_at = null,
+                payload_hash = %s, template_version = %s, render_settings = %s, storage_location = %s,
+                output_uri = %s, poster_uri = %s,
                 bytes = %s, render_ms = %s, duration_s = %s, last_error = null, rendered_by = %s,
                 finished_at = now(), updated_at = now()
             where user_id = %s and recap_year = %s and lease_owner = %s and status = 'rendering'
             returning user_id
             """,
             (
-                job.payload_hash, template_version, output_uri, poster_uri, size_bytes, render_ms, duration_s, owner,
+                identity.finished_status, job.payload_hash, identity.template_version, identity.settings, identity.location,
+                output_uri, poster_uri, size_bytes, render_ms, duration_s, owner,
                 job.user_id, job.recap_year, owner,
             ),
             fetch=True,
         )
         return bool(rows)
 
-    def fail(self, job: Job, owner: str, error: str, *, retry_after_s: float | None) -> str:
+    def fail(self, job: Job, owner: str, error: str, *, retry_after_s: float | None, template_version: str | None = None) -> str:
         """Record a failed attempt: pending again after `retry_after_s`, or `failed` when it is None.
 
-        Returns the new status, or "lost" when this runner no longer held the lease.
+        The payload hash (and template version, when given) of the attempt are recorded, so that
+        `sync` puts a failed job back in the queue once either changes. Returns the new status, or
+        "lost" when this runner no longer held the lease.
         """
         status = "failed" if retry_after_s is None else "pending"
         rows = self.table.run(
             """
             update {jobs} set
                 status = %s, last_error = %s, lease_owner = null, lease_expires_at = null,
+                payload_hash = %s, template_version = coalesce(%s, template_version),
                 available_at = now() + %s * interval '1 second',
                 finished_at = case when %s = 'failed' then now() else finished_at end,
                 updated_at = now()
             where user_id = %s and recap_year = %s and lease_owner = %s and status = 'rendering'
             returning status
             """,
-            (status, error[:1000], retry_after_s or 0.0, status, job.user_id, job.recap_year, owner),
+            (status, error[:1000], job.payload_hash, template_version, retry_after_s or 0.0, status, job.user_id, job.recap_year, owner),
             fetch=True,
         )
         return str(rows[0][0]) if rows else "lost"
 
-    def release(self, owner: str, keys: Sequence[tuple[int, int]] | None = None) -> int:
-        """Give jobs back (retry now: a graceful stop or an abort): pending again, the attempt not counted."""
+    def release(self, owner: str, keys: Sequence[tuple[int, int]] | None = None, error: str | None = None) -> int:
+        """Give jobs back (retry now: a graceful stop, an abort, a run stopped by storage): pending again, the attempt not counted."""
         sql = """
             update {jobs} set status = 'pending', lease_owner = null, lease_expires_at = null,
-                attempts = greatest(attempts - 1, 0), available_at = now(), updated_at = now()
+                attempts = greatest(attempts - 1, 0), available_at = now(), updated_at = now(),
+                last_error = coalesce(%s, last_error)
             where lease_owner = %s and status = 'rendering'
         """
-        params: list[Any] = [owner]
+        params: list[Any] = [error[:1000] if error else None, owner]
         if keys is not None:
             if not keys:
                 return 0

@@ -13,7 +13,10 @@ from render_runner.db import Database, Rows, Statement
 
 JOBS_TABLE = "render_jobs"
 PAYLOADS_TABLE = "recap_payloads"
-STATUSES = ("pending", "rendering", "done", "failed")
+# pending: to render; rendering: leased by a runner; done: the full video for the current render identity is
+# stored; smoke: finished by a partial (`--frames`) run, never delivered; failed: out of attempts or a
+# permanent error; withdrawn: the user left recap_payloads (files erased, never rendered again).
+STATUSES = ("pending", "rendering", "done", "smoke", "failed", "withdrawn")
 
 _TS = "timestamptz"
 CREATE = f"""
@@ -27,6 +30,8 @@ create table if not exists {{jobs}} (
     available_at {_TS},
     payload_hash varchar,
     template_version varchar,
+    render_settings varchar,
+    storage_location varchar,
     output_uri varchar,
     poster_uri varchar,
     bytes bigint,
@@ -47,7 +52,12 @@ create table if not exists {{jobs}} (
 # so a table made by any older runner is brought up to date and a current one is left alone.
 # CREATE is always the newest version: add a column to both CREATE and a new upgrade.
 UPGRADES: dict[int, Sequence[str]] = {
-    1: (),  # the table as CREATE makes it today
+    1: (),  # the table as the first runner made it
+    # the render identity beyond payload and template (issue 12): what settings and where
+    2: (
+        "alter table {jobs} add column if not exists render_settings varchar",
+        "alter table {jobs} add column if not exists storage_location varchar",
+    ),
 }
 
 

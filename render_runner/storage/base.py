@@ -25,11 +25,14 @@ class StorageError(RecapError):
 
     `transient` is a hint for the retry policy: False means retrying will not help until someone
     changes the configuration (missing bucket, wrong credentials, unreadable local file).
+    `every_job`: the error is not about this object but about the storage itself (access denied,
+    no such bucket, bad credentials): every other job would fail the same way, so the run stops.
     """
 
-    def __init__(self, message: str, *, transient: bool = True) -> None:
+    def __init__(self, message: str, *, transient: bool = True, every_job: bool = False) -> None:
         super().__init__(message)
         self.transient = transient
+        self.every_job = every_job and not transient
 
 
 class Storage(Protocol):
@@ -58,7 +61,16 @@ class Storage(Protocol):
         ...
 
     def delete(self, relative_key: str) -> None:
-        """Remove the object if present (tests and cleanup)."""
+        """Remove the object if present (smoke files a full render replaced, erasure, tests)."""
+        ...
+
+    def delete_uri(self, uri: str) -> None:
+        """Remove an object by the URI `put` returned (possibly under an older root); absent is fine."""
+        ...
+
+    @property
+    def location(self) -> str:
+        """Where this storage puts files, as part of a job's render identity (no secrets)."""
         ...
 
     def describe(self) -> str:

@@ -67,6 +67,19 @@ class LocalStorage:
     def delete(self, relative_key: str) -> None:
         self.path_for(relative_key).unlink(missing_ok=True)
 
+    def delete_uri(self, uri: str) -> None:
+        path = Path(uri.removeprefix("file://"))
+        if not path.is_absolute():
+            path = self.path_for(str(path))
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise StorageError(f"deleting {path} failed: {exc.strerror or exc}", transient=transient_os_error(exc)) from exc
+
+    @property
+    def location(self) -> str:
+        return str(self.root)
+
     def describe(self) -> str:
         return f"local folder {self.root}"
 

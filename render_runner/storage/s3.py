@@ -35,6 +35,12 @@ MAX_PRESIGN_EXPIRES_S = 7 * 24 * 3600  # SigV4 presigned URLs cannot live longer
 
 # Error codes worth retrying: the service is busy or briefly broken, not misconfigured.
 _TRANSIENT_CODES = {"InternalError", "ServiceUnavailable", "SlowDown", "RequestTimeout", "Throttling"}
+# Error codes about the bucket or the credentials, not the object: every upload would fail alike.
+_EVERY_JOB_CODES = {
+    "AccessDenied", "AllAccessDisabled", "AccountProblem", "InvalidAccessKeyId", "InvalidBucketName",
+    "NoSuchBucket", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "PermanentRedirect", "AuthorizationHeaderMalformed",
+    "403",
+}
 
 
 _BUCKET = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,254}")
@@ -187,7 +193,7 @@ class S3Storage:
             )
         except (BotoCoreError, ClientError, S3UploadFailedError, OSError) as exc:
             reason, transient = _describe_error(exc, self.endpoint_url)
-            raise StorageError(f"S3 upload to {uri} failed: {reason}", transient=transient) from exc
+            raise StorageError(f"S3 upload to {uri} failed: {reason}", transient=transient, every_job=_every_job(exc)) from exc
         return uri
 
     def _head(self, relative_key: str) -> dict[str, Any] | None:
@@ -236,6 +242,31 @@ class S3Storage:
         except (BotoCoreError, ClientError) as exc:
             reason, transient = _describe_error(exc, self.endpoint_url)
             raise StorageError(f"S3 delete of s3://{self.bucket}/{key} failed: {reason}", transient=transient) from exc
+
+    def delete_uri(self, uri: str) -> None:
+        if not uri.startswith("s3://"):
+            self.delete(uri)
+            return
+        bucket, key = parse_s3_uri(uri)
+        try:
+            self._client.delete_object(Bucket=bucket, Key=key)
+        except (BotoCoreError, ClientError) as exc:
+            reason, transient = _describe_error(exc, self.endpoint_url)
+            raise StorageError(f"S3 delete of {uri} failed: {reason}", transient=transient) from exc
+
+    @property
+    def location(self) -> str:
+        root = f"s3://{self.bucket}/{self.prefix}" if self.prefix else f"s3://{self.bucket}"
+        return f"{root} at {self.endpoint_url}" if self.endpoint_url else root
+
+
+def _every_job(exc: BaseException) -> bool:
+    """Whether the error is about the bucket or the credentials rather than this one object."""
+    if isinstance(exc, S3UploadFailedError) and isinstance(exc.__context__, (ClientError, BotoCoreError)):
+        exc = exc.__context__
+    if isinstance(exc, (NoCredentialsError, PartialCredentialsError)):
+        return True
+    return isinstance(exc, ClientError) and _error_code(exc) in _EVERY_JOB_CODES
 
 
 def _endpoint_from_env() -> str | None:
