@@ -270,6 +270,7 @@ class Runner:
                 self.report.lost_leases += 1
                 self.observer.finished(job, "lost", "lease taken over by another runner")
                 return "lost"
+            self._delete_replaced_files(job, {video_uri, poster_uri})
             self.report.done += 1
             self.report.render_ms.append(result.render_ms)
             metrics = JobMetrics(render_s=result.render_ms / 1000, upload_s=upload_s, cpu_s=result.cpu_s, bytes=size)
@@ -316,6 +317,22 @@ class Runner:
             self.storage.delete(poster_key(SMOKE_PREFIX, job.recap_year, key))
         except StorageError as exc:
             self.observer.upload_retry(job, f"could not delete the smoke files: {exc}")
+
+    def _delete_replaced_files(self, job: Job, kept: set[str]) -> None:
+        """The job's previous files, stored under another location or key (a new --output, a new
+        secret, a smoke run's), are replaced by this render: delete them, so no copy outlives the
+        job row that could erase it. Best effort; a failure is reported, never fatal."""
+        for uri in job.previous_uris:
+            if uri in kept:
+                continue
+            try:
+                if uri.startswith("/"):  # a local file, whatever the current output is
+                    Path(uri).unlink(missing_ok=True)
+                else:
+                    self.storage.delete_uri(uri)
+            except (StorageError, OSError) as exc:
+                self.observer.upload_retry(job, f"could not delete a replaced file at its old location: {exc}")
+                self.report.errors.append(f"user {job.user_id}: a replaced file at its old location was not deleted ({exc})")
 
     def _record_failure(self, job: Job, exc: Exception) -> str:
         decision = self.retry.decide(exc, job.attempts, aborting=self._abort.is_set())

@@ -68,6 +68,7 @@ def test_a_new_output_or_render_setting_renders_again(duck: ScratchWarehouse, tm
     assert sorted(rendered_users(moved.stderr)) == [1, 2]  # the files are not in the new place yet
     assert len(list(second.rglob("*.mp4"))) == 2
     assert all(Path(o).is_relative_to(second) for *_, o in _recorded(duck).values())
+    assert list(first.rglob("*.mp4")) == [] and list(first.rglob("*.jpg")) == []  # no copy outlives its job row
     assert rendered_users(run_go(duck, second).stderr) == []
     assert sorted(rendered_users(run_go(duck, second, "--crf", "30").stderr)) == [1, 2]
     assert sorted(rendered_users(run_go(duck, second, "--crf", "30", "--render-mode", "full").stderr)) == [1, 2]

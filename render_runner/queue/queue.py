@@ -48,6 +48,7 @@ class Job:
     payload_text: str
     payload_hash: str
     previous_settings: str | None = None  # render_settings of the job's last finished render
+    previous_uris: tuple[str, ...] = ()  # where its last finished render is stored (replaced files are deleted)
 
     @property
     def job_id(self) -> str:
@@ -227,7 +228,7 @@ class JobQueue:
                     + self.db.skip_locked("j")
                     + """
                     )
-                    returning user_id, recap_year, attempts, render_settings
+                    returning user_id, recap_year, attempts, render_settings, output_uri, poster_uri
                     """,
                     (owner, lease_s, limit),
                 )
@@ -237,6 +238,7 @@ class JobQueue:
             return []
         keys = {(int(r[0]), int(r[1])): int(r[2]) for r in rows}
         previous = {(int(r[0]), int(r[1])): r[3] for r in rows}
+        stored = {(int(r[0]), int(r[1])): tuple(str(u) for u in r[4:6] if u) for r in rows}
         payload_rows = self.table.run(
             """
             select user_id, recap_year, cast(payload as varchar), payload_hash
@@ -259,6 +261,7 @@ class JobQueue:
                         payload_text=payload_text(payload),
                         payload_hash=str(payload_hash),
                         previous_settings=None if previous[key] is None else str(previous[key]),
+                        previous_uris=stored[key],
                     )
                 )
         return jobs

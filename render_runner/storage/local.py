@@ -68,6 +68,8 @@ class LocalStorage:
         self.path_for(relative_key).unlink(missing_ok=True)
 
     def delete_uri(self, uri: str) -> None:
+        if "://" in uri and not uri.startswith("file://"):
+            raise StorageError(f"cannot delete {uri} while the output is a local folder: run `go` with that output to erase it")
         path = Path(uri.removeprefix("file://"))
         if not path.is_absolute():
             path = self.path_for(str(path))
