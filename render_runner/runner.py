@@ -149,10 +149,7 @@ class Runner:
             key = object_key(user_id, year, self.secret)
             try:
                 for uri in uris:
-                    if uri.startswith("/"):  # a local file, whatever the current output is
-                        Path(uri).unlink(missing_ok=True)
-                    else:
-                        self.storage.delete_uri(uri)
+                    self._delete_stored(uri)
                 for prefix in ("", SMOKE_PREFIX):
                     self.storage.delete(video_key(prefix, year, key))
                     self.storage.delete(poster_key(prefix, year, key))
@@ -318,6 +315,13 @@ class Runner:
         except StorageError as exc:
             self.observer.upload_retry(job, f"could not delete the smoke files: {exc}")
 
+    def _delete_stored(self, uri: str) -> None:
+        """Delete a file a job recorded: a local path whatever the current output is, else through the storage."""
+        if uri.startswith("/"):
+            Path(uri).unlink(missing_ok=True)
+        else:
+            self.storage.delete_uri(uri)
+
     def _delete_replaced_files(self, job: Job, kept: set[str]) -> None:
         """The job's previous files, stored under another location or key (a new --output, a new
         secret, a smoke run's), are replaced by this render: delete them, so no copy outlives the
@@ -326,10 +330,7 @@ class Runner:
             if uri in kept:
                 continue
             try:
-                if uri.startswith("/"):  # a local file, whatever the current output is
-                    Path(uri).unlink(missing_ok=True)
-                else:
-                    self.storage.delete_uri(uri)
+                self._delete_stored(uri)
             except (StorageError, OSError) as exc:
                 self.observer.upload_retry(job, f"could not delete a replaced file at its old location: {exc}")
                 self.report.errors.append(f"user {job.user_id}: a replaced file at its old location was not deleted ({exc})")

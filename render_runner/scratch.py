@@ -34,6 +34,9 @@ def sweep_dead(root: Path) -> int:
 
 
 def pid_alive(pid: int) -> bool:
+    """Whether a process with this pid runs on this machine."""
+    if pid <= 0:
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

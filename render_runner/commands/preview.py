@@ -32,12 +32,7 @@ def load_payload(user_id: int, year: int | None, profiles_dir: Path | None, targ
     """The user's payload, checked; a RecapError in one line when there is none (with the reason) or it is invalid."""
     config = load_config(profiles_dir, target)
     with open_database(config) as db:
-        sql = f"select cast(payload as varchar) from {db.table(PAYLOADS_TABLE)} where user_id = %s"
-        params: list[int] = [user_id]
-        if year is not None:
-            sql += " and recap_year = %s"
-            params.append(year)
-        rows = db.execute(sql + " order by recap_year desc limit 1", params, fetch=True)
+        rows = _latest_row(db, PAYLOADS_TABLE, "cast(payload as varchar)", user_id, year)
         if not rows:
             raise RecapError(f"user {user_id} has no recap payload: {_why_no_payload(db, user_id, year)}")
     try:
@@ -46,16 +41,21 @@ def load_payload(user_id: int, year: int | None, profiles_dir: Path | None, targ
         raise RecapError(f"user {user_id}: {exc}") from exc
 
 
-def _why_no_payload(db: Database, user_id: int, year: int | None) -> str:
-    """The reason from dreamer_years (every dreamer of the recap year or the year before)."""
-    if not db.relation_exists(DREAMER_YEARS_TABLE):
-        return "no dreamer_years table; run `dbt build` first"
-    sql = f"select recap_year, ineligibility_reason, total_dreams from {db.table(DREAMER_YEARS_TABLE)} where user_id = %s"
+def _latest_row(db: Database, table: str, columns: str, user_id: int, year: int | None) -> list[tuple[Any, ...]]:
+    """`columns` of the user's row in `table` for `year`, or of their latest year; [] when there is none."""
+    sql = f"select {columns} from {db.table(table)} where user_id = %s"
     params: list[int] = [user_id]
     if year is not None:
         sql += " and recap_year = %s"
         params.append(year)
-    rows = db.execute(sql + " order by recap_year desc limit 1", params, fetch=True)
+    return db.execute(sql + " order by recap_year desc limit 1", params, fetch=True)
+
+
+def _why_no_payload(db: Database, user_id: int, year: int | None) -> str:
+    """The reason from dreamer_years (every dreamer of the recap year or the year before)."""
+    if not db.relation_exists(DREAMER_YEARS_TABLE):
+        return "no dreamer_years table; run `dbt build` first"
+    rows = _latest_row(db, DREAMER_YEARS_TABLE, "recap_year, ineligibility_reason, total_dreams", user_id, year)
     if not rows:
         return "not in dreamer_years (no dreams in the recap year or the year before, or an unknown user)"
     recap_year, reason, total = rows[0]

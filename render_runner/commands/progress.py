@@ -37,6 +37,7 @@ from render_runner.config import DEFAULT_PROGRESS_INTERVAL_S, LogFormat
 from render_runner.files import write_text_atomically
 from render_runner.queue.queue import Job, SyncResult
 from render_runner.runner import RunObserver
+from render_runner.scratch import pid_alive
 
 STATUS_FILE_INTERVAL_S = 2.0
 STATUS_FILE_SUFFIX = ".status.json"
@@ -417,20 +418,8 @@ def read_status_file(path: Path) -> dict[str, Any] | None:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not _alive(int(data.get("pid") or 0)):
+    if not pid_alive(int(data.get("pid") or 0)):
         return None
     data["age_s"] = max(time.time() - float(data.get("written_at", 0)), 0.0)
     return data
 
-
-def _alive(pid: int) -> bool:
-    """Whether a process with this pid runs on this machine (the DuckDB file is local)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
