@@ -210,7 +210,8 @@ class HostedPostgres:
 
     def restart_fast(self) -> None:
         """`pg_ctl restart -m fast`: every connection is cut, the server is back a moment later."""
-        self._pg_ctl("-m", "fast", "restart")
+        # -l: without a log file the new server would hold pg_ctl's output pipe open (a hang)
+        self._pg_ctl("-m", "fast", "-l", str(self.base / "log"), "restart")
 
     def stop(self) -> None:
         with suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
