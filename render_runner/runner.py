@@ -26,8 +26,10 @@ from render_runner.render.bundle import VideoBundle
 from render_runner.render.contract import parse_payload
 from render_runner.render.pool import RenderError, RenderPool, RenderResult
 from render_runner.scratch import make_scratch_dir
+from render_runner.share.page import CONTENT_TYPE as PAGE_CONTENT_TYPE
+from render_runner.share.page import ShareText, page_media, write_page
 from render_runner.storage.base import Storage, StorageError
-from render_runner.storage.keys import object_key, poster_key, video_key
+from render_runner.storage.keys import object_key, page_key, poster_key, video_key
 
 # Files of smoke runs (`--frames`) live apart, under `smoke/<year>/`, so that a smoke run can never
 # overwrite a delivered video; the full render of the job deletes them.
@@ -91,7 +93,7 @@ class Runner:
         self.secret = secret
         self.options = options
         self.retry = RetryPolicy(max_attempts=options.max_attempts, backoff_s=options.retry_backoff_s, jitter=JITTER)
-        self.identity = RenderIdentity.of(bundle.version, options.settings, storage.location, secret)
+        self.identity = RenderIdentity.of(bundle.version, options.settings, storage.location, secret, options.share)
         self._fatal: str | None = None  # set when a storage error stops the run
         self.observer = observer or RunObserver()
         self.runner_id = new_runner_id()
@@ -153,6 +155,7 @@ class Runner:
                 for prefix in ("", SMOKE_PREFIX):
                     self.storage.delete(video_key(prefix, year, key))
                     self.storage.delete(poster_key(prefix, year, key))
+                    self.storage.delete(page_key(prefix, year, key))
             except (StorageError, OSError):
                 continue
             with self._db:
@@ -235,7 +238,7 @@ class Runner:
         job_dir.mkdir(parents=True, exist_ok=True)
         try:
             payload = parse_payload(job.payload_text)
-            video, poster = job_dir / "video.mp4", job_dir / "poster.jpg"
+            video, poster, page = job_dir / "video.mp4", job_dir / "poster.jpg", job_dir / "page.html"
             result = pool.render(job.job_id, payload, video, poster, self.options.settings)
             if self._abort.is_set():
                 raise RenderError("aborted", kind="aborted")
@@ -247,8 +250,9 @@ class Runner:
                 return "lost"
             size = video.stat().st_size
             duration_s = _stored_duration(video, result, self.options.settings.frame_range)
+            self._write_page(job, page, result, duration_s)
             upload_started = time.monotonic()
-            video_uri, poster_uri = self._store(job, video, poster)
+            video_uri, poster_uri, page_uri = self._store(job, video, poster, page)
             upload_s = time.monotonic() - upload_started
             if not self.identity.partial and was_partial(job.previous_settings):
                 self._delete_smoke_files(job)
@@ -259,6 +263,7 @@ class Runner:
                     identity=self.identity,
                     output_uri=video_uri,
                     poster_uri=poster_uri,
+                    page_uri=page_uri,
                     size_bytes=size,
                     render_ms=result.render_ms,
                     duration_s=duration_s,
@@ -267,7 +272,7 @@ class Runner:
                 self.report.lost_leases += 1
                 self.observer.finished(job, "lost", "lease taken over by another runner")
                 return "lost"
-            self._delete_replaced_files(job, {video_uri, poster_uri})
+            self._delete_replaced_files(job, {video_uri, poster_uri, page_uri})
             self.report.done += 1
             self.report.render_ms.append(result.render_ms)
             metrics = JobMetrics(render_s=result.render_ms / 1000, upload_s=upload_s, cpu_s=result.cpu_s, bytes=size)
@@ -279,8 +284,27 @@ class Runner:
         finally:
             shutil.rmtree(job_dir, ignore_errors=True)
 
-    def _store(self, job: Job, video: Path, poster: Path) -> tuple[str, str]:
-        """Store the rendered video and poster; a transient failure retries the upload, not the render.
+    def _write_page(self, job: Job, page: Path, result: RenderResult, duration_s: float) -> None:
+        """The share page (render_runner/share/page.py) for the files `_store` is about to store."""
+        if result.share is None:
+            raise RenderError("the render worker returned no share page text", kind="render")
+        key = object_key(job.user_id, job.recap_year, self.secret)
+        prefix = SMOKE_PREFIX if self.identity.partial else ""
+        scale = self.options.settings.scale
+        media = page_media(
+            self.storage,
+            self.options.share,
+            video_key=video_key(prefix, job.recap_year, key),
+            poster_key=poster_key(prefix, job.recap_year, key),
+            page_key=page_key(prefix, job.recap_year, key),
+            width=round(result.width * scale),
+            height=round(result.height * scale),
+            duration_s=duration_s,
+        )
+        write_page(page, ShareText.from_worker(result.share), media, self.options.share.link)
+
+    def _store(self, job: Job, video: Path, poster: Path, page: Path) -> tuple[str, str, str]:
+        """Store the rendered video, poster and share page; a transient failure retries the upload, not the render.
 
         Tries follow the retry policy's upload backoff while this runner holds the lease (the
         heartbeat renews it); then the last error goes to the job's retry decision.
@@ -295,7 +319,9 @@ class Runner:
                     uris["video"] = self.storage.put(video, video_key(prefix, job.recap_year, key), "video/mp4")
                 if "poster" not in uris:
                     uris["poster"] = self.storage.put(poster, poster_key(prefix, job.recap_year, key), "image/jpeg")
-                return uris["video"], uris["poster"]
+                if "page" not in uris:
+                    uris["page"] = self.storage.put(page, page_key(prefix, job.recap_year, key), PAGE_CONTENT_TYPE)
+                return uris["video"], uris["poster"], uris["page"]
             except StorageError as exc:
                 tries += 1
                 delay = None if self._abort.is_set() else self.retry.upload_delay(exc, tries)
@@ -312,6 +338,7 @@ class Runner:
         try:
             self.storage.delete(video_key(SMOKE_PREFIX, job.recap_year, key))
             self.storage.delete(poster_key(SMOKE_PREFIX, job.recap_year, key))
+            self.storage.delete(page_key(SMOKE_PREFIX, job.recap_year, key))
         except StorageError as exc:
             self.observer.upload_retry(job, f"could not delete the smoke files: {exc}")
 

@@ -34,6 +34,7 @@ create table if not exists {{jobs}} (
     storage_location varchar,
     output_uri varchar,
     poster_uri varchar,
+    page_uri varchar,
     bytes bigint,
     render_ms bigint,
     duration_s double precision,
@@ -58,6 +59,8 @@ UPGRADES: dict[int, Sequence[str]] = {
         "alter table {jobs} add column if not exists render_settings varchar",
         "alter table {jobs} add column if not exists storage_location varchar",
     ),
+    # the share page stored beside each video and poster (issue 15)
+    5: ("alter table {jobs} add column if not exists page_uri varchar",),
 }
 
 
