@@ -496,7 +496,7 @@ class Runner:
                 if delay is None:
                     raise
                 self.report.upload_retries += 1
-                self.observer.upload_retry(job, f"storage failed ({' '.join(str(exc).split())}); trying again in {delay:.1f} s")
+                self.observer.upload_retry(job, f"upload failed ({' '.join(str(exc).split())}); storing it again in {delay:.1f} s")
                 if self._abort.wait(delay):
                     raise
                 if before_retry is not None and not before_retry():
