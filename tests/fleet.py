@@ -55,7 +55,11 @@ class Fleet:
         wh = postgres_warehouse(directory, postgres.server.dsn(dbname))
         wh.write_payloads([make_payload(user_id) for user_id in range(1, users + 1)])
         hosts = [network.add_host(f"runner{i}") for i in range(1, runner_hosts + 1)]
-        return cls(network, postgres, s3, wh, s3.create_bucket(), list(range(1, users + 1)), hosts)
+        bucket = s3.create_bucket()
+        # every write of a key stays listed as a version: a rewrite shows even when its bytes (a
+        # deterministic render) and its LastModified (whole seconds) are the same as the first
+        s3.client().put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        return cls(network, postgres, s3, wh, bucket, list(range(1, users + 1)), hosts)
 
     # -- the runners ----------------------------------------------------------------------------
     @property
@@ -183,11 +187,19 @@ class Fleet:
                 found[obj["Key"]] = obj
         return found
 
-    def snapshot(self, user_ids: set[int]) -> dict[str, tuple[str, Any, int]]:
-        """(ETag, LastModified, Size) of these users' objects, to show later that nothing rewrote them."""
-        objects = self.objects()
-        keys = [k for u in sorted(user_ids) for k in self.keys_of(u)]
-        return {k: (objects[k]["ETag"], objects[k]["LastModified"], objects[k]["Size"]) for k in keys if k in objects}
+    def versions(self) -> dict[str, list[str]]:
+        """Every write of every key (its version ids); deletions are not writes."""
+        client = self.s3.client()
+        found: dict[str, list[str]] = {}
+        for page in client.get_paginator("list_object_versions").paginate(Bucket=self.bucket):
+            for version in page.get("Versions", []):
+                found.setdefault(version["Key"], []).append(version["VersionId"])
+        return found
+
+    def snapshot(self, user_ids: set[int]) -> dict[str, list[str]]:
+        """The writes of these users' objects so far, to show later that nothing wrote them again."""
+        versions = self.versions()
+        return {k: versions.get(k, []) for u in sorted(user_ids) for k in self.keys_of(u)}
 
     # -- what every scenario must end with ------------------------------------------------------
     def check_exit_codes(self, codes: dict[str, int], expected: dict[str, int | None]) -> None:
@@ -196,16 +208,21 @@ class Fleet:
         if wrong:
             pytest.fail(f"exit codes {codes}, expected {expected}\n{self.describe()}", pytrace=False)
 
-    def check_outcome(self) -> None:
+    def check_outcome(self, *, written_once: bool = True) -> None:
         """Every eligible user finished once, by a runner of this fleet that said so (and no other
         runner did), one video and one poster each in the bucket, as recorded, written before the
-        job was recorded finished, and nothing else there (no temporary `.part-` objects)."""
+        job was recorded finished, and nothing else there (no temporary `.part-` objects).
+
+        `written_once`: each of those objects was written exactly once (False where a retried
+        upload may legitimately have written the same file twice: an S3 server that stored it but
+        went away before it answered)."""
         problems: list[str] = []
         jobs = self.jobs()
         if sorted(jobs) != self.users:
             problems.append(f"job rows for users {sorted(jobs)}, expected {self.users}")
         reported = {name: Counter(rendered_users(r.output)) for name, r in self.runners.items()}
         objects = self.objects()
+        versions = self.versions()
         for user in self.users:
             job = jobs.get(user)
             if job is None:
@@ -232,6 +249,8 @@ class Fleet:
                     continue
                 if job["finished_at"] is not None and obj["LastModified"] > job["finished_at"]:
                     problems.append(f"user {user}: {key} was written at {obj['LastModified']}, after the job was recorded finished at {job['finished_at']}")
+                if written_once and len(versions.get(key, [])) != 1:
+                    problems.append(f"user {user}: {key} was written {len(versions.get(key, []))} times")
             if video in objects and objects[video]["Size"] != job["bytes"]:
                 problems.append(f"user {user}: the stored video has {objects[video]['Size']} bytes, the job recorded {job['bytes']}")
         expected_keys = {k for u in self.users for k in self.keys_of(u)}

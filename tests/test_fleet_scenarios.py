@@ -5,8 +5,9 @@ restarts, or a host dies.
 
 Each scenario ends the same way (`Fleet.check_outcome`): every eligible user finished exactly once,
 by a runner that said so, with one video and one poster in the bucket as the job recorded them,
-written before the job was recorded finished, and no temporary object left; and within a generous
-wall-time bound (a scenario takes about a minute here; the bound only says "not stuck").
+written once (the bucket keeps versions, so a rewrite shows) before the job was recorded finished,
+and no temporary object left; and within a generous wall-time bound (a scenario takes about a
+minute here; the bound only says "not stuck").
 
 The renders are the cheap smoke renders of `go_command` (5 frames at a quarter size), one per
 runner at a time, and the lease is short (`--lease 10`) so that waiting out a lease is quick.
@@ -85,8 +86,8 @@ def test_a_partitioned_runner_loses_its_jobs_after_the_lease_and_its_late_work_i
             f"user {user} was claimed again at {job['started_at']}, before the cut runner's lease ended at {leases_ended[user]}\n{fleet.describe()}"
         )
     assert fleet.snapshot(taken) == stored, (
-        f"the objects of {sorted(taken)} changed after the cut runner came back (stale work stored):\n"
-        f"before {stored}\nafter  {fleet.snapshot(taken)}\n{fleet.describe()}"
+        f"the objects of {sorted(taken)} were written again after the cut runner came back (stale work stored):\n"
+        f"versions before {stored}\nversions after  {fleet.snapshot(taken)}\n{fleet.describe()}"
     )
     fleet.check_outcome()
 
@@ -101,7 +102,7 @@ def test_uploads_are_retried_across_an_s3_restart_and_the_run_completes(fleet: F
 
     codes = fleet.wait_for_exit(WALL_BOUND_S)
     fleet.check_exit_codes(codes, {host.name: 0 for host in fleet.hosts})
-    fleet.check_outcome()
+    fleet.check_outcome(written_once=False)  # an upload cut by the stop may have been stored before the retry
 
 
 def test_a_dead_hosts_jobs_are_claimed_again_after_the_lease(fleet: Fleet) -> None:
