@@ -45,6 +45,7 @@ class Fleet:
     bucket: str
     users: list[int]
     hosts: list[NetHost]
+    directory: Path
     runners: dict[str, RunnerProcess] = field(default_factory=dict)  # host name -> its runner
     started: float = 0.0
 
@@ -59,18 +60,23 @@ class Fleet:
         # every write of a key stays listed as a version: a rewrite shows even when its bytes (a
         # deterministic render) and its LastModified (whole seconds) are the same as the first
         s3.client().put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-        return cls(network, postgres, s3, wh, bucket, list(range(1, users + 1)), hosts)
+        return cls(network, postgres, s3, wh, bucket, list(range(1, users + 1)), hosts, directory)
 
     # -- the runners ----------------------------------------------------------------------------
     @property
     def output(self) -> str:
         return f"s3://{self.bucket}/{PREFIX}"
 
+    def work_root(self, host: NetHost) -> Path:
+        """The host's own scratch disk (RECAP_WORK_ROOT): renders in progress, nothing after a run."""
+        return self.directory / "hosts" / host.name / "work"
+
     def start(self, *args: str) -> None:
         """`render-runner go --concurrency 1 ARGS` on every runner host, all at once."""
         self.started = time.monotonic()
         for host in self.hosts:
-            self.runners[host.name] = start_runner(host.name, self.wh, self.output, "--concurrency", "1", *args, host=host, env=self.s3.env())
+            env = {**self.s3.env(), "RECAP_WORK_ROOT": str(self.work_root(host))}
+            self.runners[host.name] = start_runner(host.name, self.wh, self.output, "--concurrency", "1", *args, host=host, env=env)
 
     def runner_of(self, runner_id: str | None) -> RunnerProcess | None:
         """The runner process a runner id (`<hostname>:<pid>:<hex>`) names: its host and its pid."""
@@ -211,7 +217,8 @@ class Fleet:
     def check_outcome(self, *, written_once: bool = True) -> None:
         """Every eligible user finished once, by a runner of this fleet that said so (and no other
         runner did), one video and one poster each in the bucket, as recorded, written before the
-        job was recorded finished, and nothing else there (no temporary `.part-` objects).
+        job was recorded finished, and nothing else there (no temporary `.part-` objects); no
+        scratch files left on the hosts whose runner exited (rather than being killed).
 
         `written_once`: each of those objects was written exactly once (False where a retried
         upload may legitimately have written the same file twice: an S3 server that stored it but
@@ -260,6 +267,12 @@ class Fleet:
         others = sorted(set(objects) - expected_keys - set(temporary))
         if others:
             problems.append(f"objects that belong to no user's finished job: {others}")
+        for host in self.hosts:
+            runner = self.runners.get(host.name)
+            root = self.work_root(host)
+            left = sorted(str(p.relative_to(root)) for p in root.rglob("*")) if root.exists() else []
+            if runner is not None and runner.returncode is not None and runner.returncode >= 0 and left:
+                problems.append(f"{host.name}: its runner exited and left scratch files: {left[:10]}")
         if problems:
             pytest.fail("\n".join(["the fleet did not end as it must:", *problems, self.describe()]), pytrace=False)
 
