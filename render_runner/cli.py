@@ -183,9 +183,21 @@ def go(
             "--lease",
             envvar="RECAP_LEASE_SECONDS",
             min=5,
-            help="Seconds a claimed job stays reserved without a heartbeat; a dead runner's jobs are claimed again after it.",
+            help=(
+                "Seconds a claimed job stays reserved without a heartbeat (renewed every quarter of it); "
+                "a dead or cut-off runner's jobs are claimed again after it."
+            ),
         ),
-    ] = 600,
+    ] = 60,
+    reconnect_timeout: Annotated[
+        float,
+        typer.Option(
+            "--reconnect-timeout",
+            envvar="RECAP_RECONNECT_TIMEOUT",
+            min=0,
+            help="Seconds to keep reconnecting to Postgres after the connection broke (a restart, a failover, a network blip) before the run stops.",
+        ),
+    ] = 300.0,
     max_attempts: Annotated[int, typer.Option("--max-attempts", envvar="RECAP_MAX_ATTEMPTS", min=1, help="Attempts per job before it is marked failed.")] = 3,
     retry_backoff: Annotated[
         float, typer.Option("--retry-backoff", envvar="RECAP_RETRY_BACKOFF", min=0, help="Seconds before the first retry; doubles each attempt.")
@@ -268,6 +280,7 @@ def go(
         options = RunOptions(
             concurrency=concurrency or os.cpu_count() or 1,
             lease_s=lease,
+            reconnect_s=reconnect_timeout,
             max_attempts=max_attempts,
             retry_backoff_s=retry_backoff,
             retry_failed=retry_failed,

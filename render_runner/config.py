@@ -121,7 +121,7 @@ class RunOptions:
     """What `render-runner go` was asked to do (the CLI fills it from options and RECAP_* variables)."""
 
     concurrency: int = 2
-    lease_s: int = 600
+    lease_s: int = 60
     max_attempts: int = 3
     retry_backoff_s: float = 5.0
     retry_failed: bool = False
@@ -129,5 +129,7 @@ class RunOptions:
     recycle_after: int = 100
     settings: RenderSettings = field(default_factory=RenderSettings)
     limit: int | None = None
-    heartbeat_s: float | None = None  # default: a third of the lease
+    heartbeat_s: float | None = None  # default: a quarter of the lease
+    reconnect_s: float = 300.0  # how long a broken database connection is retried before the run stops
+    statement_timeout_s: float = 30.0  # the server cancels (and the runner retries) a statement stuck longer
     max_payload_age_h: float = 24.0  # warn when recap_payloads was built longer ago than this

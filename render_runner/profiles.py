@@ -14,6 +14,21 @@ from render_runner.errors import RecapError
 
 PROFILE_NAME = "dream_recap"
 
+# dbt-postgres profile keys that are libpq connection settings, passed through as dbt passes them
+# (sslmode: require must mean the same for the runner as for dbt)
+LIBPQ_SETTINGS = (
+    "sslmode",
+    "sslcert",
+    "sslkey",
+    "sslrootcert",
+    "sslcrl",
+    "sslpassword",
+    "connect_timeout",
+    "keepalives_idle",
+    "application_name",
+    "target_session_attrs",
+)
+
 
 def default_profiles_dir() -> Path:
     """dbt's rule: DBT_PROFILES_DIR, else the current directory if it has profiles.yml, else ~/.dbt."""
@@ -77,12 +92,30 @@ def load_config(profiles_dir: Path | str | None = None, target: str | None = Non
             duckdb_path=Path(str(out.get("path", "warehouse.duckdb"))),
         )
     if kind == "postgres":
-        dsn = {
-            "host": out.get("host", "127.0.0.1"),
-            "port": int(out.get("port", 5432)),
-            "user": out.get("user"),
-            "password": out.get("password") or None,
-            "dbname": out.get("dbname") or out.get("database"),
-        }
-        return WarehouseConfig(target=chosen, dialect="postgres", schema=str(out["schema"]), pg_dsn=dsn)
+        return WarehouseConfig(
+            target=chosen, dialect="postgres", schema=str(out["schema"]), pg_dsn=libpq_settings(out), pg_role=out.get("role") or None
+        )
     raise RecapError(f"target {chosen!r} has type {kind!r}; render-runner supports duckdb and postgres")
+
+
+def libpq_settings(output: dict[str, Any]) -> dict[str, Any]:
+    """The libpq keyword arguments for a dbt-postgres output: the connection, TLS, timeouts, search_path.
+
+    dbt's `keepalives_idle: 0` means "the system default"; render_runner then uses its own keepalives
+    (`render_runner.db.KEEPALIVE_DEFAULTS`), which make a dead link visible within one lease.
+    """
+    dsn: dict[str, Any] = {
+        "host": output.get("host", "127.0.0.1"),
+        "port": int(output.get("port", 5432)),
+        "user": output.get("user"),
+        "password": output.get("password") or None,
+        "dbname": output.get("dbname") or output.get("database"),
+    }
+    for key in LIBPQ_SETTINGS:
+        if output.get(key) not in (None, ""):
+            dsn[key] = output[key]
+    if dsn.get("keepalives_idle") in (0, "0"):
+        del dsn["keepalives_idle"]
+    if output.get("search_path"):
+        dsn["options"] = f"-c search_path={output['search_path']}"
+    return dsn

@@ -1,9 +1,17 @@
 """The run loop of `render-runner go`: sync the queue, then claim, render, store and record jobs until none is left.
 
 Threads: the main loop claims jobs and hands them to `concurrency` render threads (one render in
-flight each, served by the worker pool); a heartbeat renews this runner's leases. Every warehouse
-call goes through one connection under one lock, so DuckDB (single process) and Postgres (many
-runners) share the code. What to do with a failure is the retry policy's call (`queue.retry`).
+flight each, served by the worker pool); a heartbeat renews the leases of the jobs in flight on its
+own connection, so a claim waiting for a reconnect never delays a renewal. The loop and the render
+threads share one connection under one lock, so DuckDB (single process) and Postgres (many runners)
+share the code. What to do with a failure is the retry policy's call (`queue.retry`).
+
+Surviving the network (Postgres): both connections reconnect by themselves (`render_runner.db`).
+A job's lease is known to hold until `lease_s` after its last successful renewal; past that, the
+runner claims nothing new and abandons the render instead of storing it (another runner may have
+taken the job). Files are stored under a temporary key (`<key>.part-<claim>`) and moved to their
+final key only after `confirm_lease` has checked, and extended, this claim's hold on the job: a
+runner that lost its job can never overwrite the newer runner's object (fencing).
 """
 
 from __future__ import annotations
@@ -12,12 +20,13 @@ import shutil
 import subprocess
 import threading
 import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from render_runner.config import WORK_ROOT, RunOptions
-from render_runner.db import Database
+from render_runner.db import Database, DatabaseUnavailable
 from render_runner.errors import RecapError
 from render_runner.queue.identity import RenderIdentity, was_partial
 from render_runner.queue.queue import Job, JobQueue, SyncResult, new_runner_id
@@ -28,6 +37,11 @@ from render_runner.render.pool import RenderError, RenderPool, RenderResult
 from render_runner.scratch import make_scratch_dir
 from render_runner.storage.base import Storage, StorageError
 from render_runner.storage.keys import object_key, poster_key, video_key
+
+# How often an idle runner looks for jobs held by dead runners of its own host (Postgres).
+DEAD_OWNER_CHECK_S = 5.0
+# A new claim deletes the temporary files the last few claims of its job may have left.
+ABANDONED_PARTS_LOOKBACK = 5
 
 # Files of smoke runs (`--frames`) live apart, under `smoke/<year>/`, so that a smoke run can never
 # overwrite a delivered video; the full render of the job deletes them.
@@ -45,6 +59,7 @@ class RunReport:
     released: int = 0
     erased: int = 0  # stored files of withdrawn users deleted by this run
     upload_retries: int = 0
+    dead_owners_released: int = 0  # jobs of runners on this host whose process was gone
     interrupted: bool = False
     elapsed_s: float = 0.0
     render_ms: list[int] = field(default_factory=list)
@@ -71,6 +86,7 @@ class RunObserver:
     def finished(self, job: Job, status: str, detail: str, metrics: JobMetrics | None = None) -> None: ...
     def tick(self, counts: dict[str, int], in_flight: int) -> None: ...
     def stopping(self, aborting: bool) -> None: ...
+    def message(self, event: str, text: str, **fields: object) -> None: ...
 
 
 class Runner:
@@ -102,6 +118,13 @@ class Runner:
         self._abort = threading.Event()
         self._finished = threading.Event()
         self._pool: RenderPool | None = None
+        # the jobs in flight and, per job, until when (monotonic) its lease is known to hold
+        self._jobs = threading.Lock()
+        self._in_flight: dict[tuple[int, int], Job] = {}
+        self._lease_until: dict[tuple[int, int], float] = {}
+        self._taken_over: set[tuple[int, int]] = set()  # a renewal found another claim on the row
+        self._heartbeat_failing_since: float | None = None
+        self._last_dead_owner_check = 0.0
 
     # -- control (called from signal handlers) ------------------------------------------------
     def request_stop(self) -> None:
@@ -130,10 +153,24 @@ class Runner:
                 self.queue.retry_failed()
             sync = self.queue.sync(self.identity, release_orphans=self.db.single_writer)
             counts = self.queue.stats.counts()
+        self.release_dead_owners()
         self.report.sync = sync
         self.observer.synced(sync, counts)
         self.erase_withdrawn()
         return sync
+
+    def release_dead_owners(self) -> int:
+        """Jobs held by runners of this host whose process is gone are claimable now, not after their lease."""
+        if self.db.single_writer:
+            return 0  # sync already released every job a dead run left
+        self._last_dead_owner_check = time.monotonic()
+        with self._db:
+            dead = self.queue.dead_local_owners()
+            released = self.queue.release_owners(dead)
+        if released:
+            self.report.dead_owners_released += released
+            self.observer.message("released", f"released {released} jobs of {len(dead)} runners on this host whose process is gone")
+        return released
 
     def erase_withdrawn(self) -> int:
         """Delete the stored files of users who left recap_payloads (account deletion means erasure).
@@ -185,49 +222,134 @@ class Runner:
                 self._pool = pool
                 heartbeat.start()
                 last_tick = 0.0
-                while True:
-                    if not self._stop.is_set():
-                        free = self.options.concurrency - len(in_flight)
-                        if self.options.limit is not None:
-                            free = min(free, self.options.limit - claimed_total)
-                        if free > 0:
+                try:
+                    while True:
+                        if not self._stop.is_set() and self._leases_healthy():
+                            free = self.options.concurrency - len(in_flight)
+                            if self.options.limit is not None:
+                                free = min(free, self.options.limit - claimed_total)
+                            if free > 0:
+                                with self._db:
+                                    jobs = self.queue.claim(self.runner_id, free, self.options.lease_s)
+                                claimed_total += len(jobs)
+                                for job in jobs:
+                                    self._track(job)
+                                    self.observer.started(job)
+                                    in_flight[executor.submit(self._process, pool, job, work_dir)] = job
+                        if not in_flight:
+                            if self._stop.is_set():
+                                break
+                            if self.options.limit is not None and claimed_total >= self.options.limit:
+                                break
                             with self._db:
-                                jobs = self.queue.claim(self.runner_id, free, self.options.lease_s)
-                            claimed_total += len(jobs)
-                            for job in jobs:
-                                self.observer.started(job)
-                                in_flight[executor.submit(self._process, pool, job, work_dir)] = job
-                    if not in_flight:
-                        if self._stop.is_set():
-                            break
-                        if self.options.limit is not None and claimed_total >= self.options.limit:
-                            break
-                        with self._db:
-                            waiting = self.queue.waiting()
-                        if waiting == 0:
-                            break
-                        self._stop.wait(1.0)  # jobs in backoff or under another runner's lease
-                    else:
-                        done, _ = wait(list(in_flight), timeout=1.0, return_when=FIRST_COMPLETED)
-                        for future in done:
-                            in_flight.pop(future)
-                    if time.monotonic() - last_tick > 2.0:
-                        last_tick = time.monotonic()
-                        with self._db:
-                            counts = self.queue.stats.counts()
-                        self.observer.tick(counts, len(in_flight))
+                                waiting = self.queue.waiting()
+                            if waiting == 0:
+                                break
+                            if time.monotonic() - self._last_dead_owner_check > DEAD_OWNER_CHECK_S:
+                                self.release_dead_owners()
+                            self._stop.wait(1.0)  # jobs in backoff or under another runner's lease
+                        else:
+                            done, _ = wait(list(in_flight), timeout=1.0, return_when=FIRST_COMPLETED)
+                            for future in done:
+                                in_flight.pop(future)
+                        if time.monotonic() - last_tick > 2.0:
+                            last_tick = time.monotonic()
+                            with self._db:
+                                counts = self.queue.stats.counts()
+                            self.observer.tick(counts, len(in_flight))
+                except DatabaseUnavailable:
+                    # no database: renders in flight cannot be confirmed; stop them, their leases run out
+                    self.db.stop_reconnecting()
+                    self._stop.set()
+                    self._abort.set()
+                    pool.kill()
+                    raise
                 if self._abort.is_set():
                     pool.kill()
         finally:
             self._stop.set()
             self._finished.set()
-            with self._db:
-                self.report.released += self.queue.release(self.runner_id)
+            try:
+                with self._db:
+                    self.report.released += self.queue.release(self.runner_id)
+            except DatabaseUnavailable:
+                pass  # the leases run out instead
             shutil.rmtree(work_dir, ignore_errors=True)
             self.report.elapsed_s = time.monotonic() - started
         if self._fatal:
             raise RecapError(f"stopped the run: {self._fatal} (nothing else was tried; fix the output or its credentials and run `go` again)")
         return self.report
+
+    # -- leases -------------------------------------------------------------------------------
+    def _track(self, job: Job) -> None:
+        with self._jobs:
+            self._in_flight[_key(job)] = job
+            self._lease_until[_key(job)] = time.monotonic() + self.options.lease_s
+
+    def _untrack(self, job: Job) -> None:
+        with self._jobs:
+            self._in_flight.pop(_key(job), None)
+            self._lease_until.pop(_key(job), None)
+            self._taken_over.discard(_key(job))
+
+    def _lease_lost(self, job: Job) -> str | None:
+        """Why this runner must not store `job` (its lease lapsed or was taken over), or None."""
+        with self._jobs:
+            if _key(job) in self._taken_over:
+                return "lease taken over by another runner"
+            if time.monotonic() > self._lease_until.get(_key(job), 0.0):
+                return f"lease lapsed: it could not be renewed for {self.options.lease_s:.0f} s (database unreachable); abandoned, another runner takes the job"
+        return None
+
+    def _leases_healthy(self) -> bool:
+        """False while heartbeats have failed for longer than a lease: claim nothing new then."""
+        since = self._heartbeat_failing_since
+        return since is None or time.monotonic() - since <= self.options.lease_s
+
+    def _heartbeat(self) -> None:
+        """Renew the leases of the jobs in flight every quarter lease, on a connection of its own.
+
+        A failure is reported once (and its end); the leases it could not renew run out on their
+        own clock (`_lease_lost`), which the render threads and the claim loop read.
+        """
+        interval = self.options.heartbeat_s or max(self.options.lease_s / 4, 1.0)
+        try:
+            db = self.db.open_another(reconnect_s=interval)
+        except Exception as exc:  # noqa: BLE001 - reported; the renewals then run on the shared connection
+            self.observer.message("heartbeat", f"heartbeat: no connection of its own ({' '.join(str(exc).split())}); sharing the runner's")
+            db = None
+        queue = JobQueue(db) if db else self.queue
+        try:
+            while not self._finished.wait(interval):
+                with self._jobs:
+                    jobs = list(self._in_flight.values())
+                if not jobs:
+                    continue
+                asked = time.monotonic()
+                try:
+                    if db is None:
+                        with self._db:
+                            held = queue.renew(self.runner_id, jobs, self.options.lease_s)
+                    else:
+                        held = queue.renew(self.runner_id, jobs, self.options.lease_s)
+                except Exception as exc:  # noqa: BLE001 - any failure: the leases run out on their own clock
+                    if self._heartbeat_failing_since is None:
+                        self._heartbeat_failing_since = asked
+                        self.observer.message("heartbeat", f"heartbeat: could not renew {len(jobs)} leases: {' '.join(str(exc).split())}")
+                    continue
+                if self._heartbeat_failing_since is not None:
+                    self.observer.message("heartbeat", f"heartbeat: leases renewed again after {asked - self._heartbeat_failing_since:.0f} s")
+                    self._heartbeat_failing_since = None
+                with self._jobs:
+                    for job in jobs:
+                        if _key(job) in held:
+                            if _key(job) in self._lease_until:
+                                self._lease_until[_key(job)] = asked + self.options.lease_s
+                        elif _key(job) in self._in_flight:
+                            self._taken_over.add(_key(job))
+        finally:
+            if db is not None:
+                db.close()
 
     # -- one job ------------------------------------------------------------------------------
     def _process(self, pool: RenderPool, job: Job, work_dir: Path) -> str:
@@ -236,19 +358,20 @@ class Runner:
         try:
             payload = parse_payload(job.payload_text)
             video, poster = job_dir / "video.mp4", job_dir / "poster.jpg"
+            self._delete_abandoned_parts(job)
             result = pool.render(job.job_id, payload, video, poster, self.options.settings)
             if self._abort.is_set():
                 raise RenderError("aborted", kind="aborted")
-            with self._db:
-                still_mine = self.queue.holds_lease(job, self.runner_id)
-            if not still_mine:  # our lease expired and another runner took the job over
-                self.report.lost_leases += 1
-                self.observer.finished(job, "lost", "lease taken over by another runner")
-                return "lost"
+            lost = self._lease_lost(job)
+            if lost:  # never store work whose job may be another runner's by now
+                return self._abandon(job, lost)
             size = video.stat().st_size
             duration_s = _stored_duration(video, result, self.options.settings.frame_range)
             upload_started = time.monotonic()
-            video_uri, poster_uri = self._store(job, video, poster)
+            stored = self._store(job, {"video": (video, "video/mp4"), "poster": (poster, "image/jpeg")})
+            if stored is None:
+                return self._abandon(job, "lease taken over by another runner while storing; its files were not kept")
+            video_uri, poster_uri = stored["video"], stored["poster"]
             upload_s = time.monotonic() - upload_started
             if not self.identity.partial and was_partial(job.previous_settings):
                 self._delete_smoke_files(job)
@@ -264,9 +387,7 @@ class Runner:
                     duration_s=duration_s,
                 )
             if not ok:
-                self.report.lost_leases += 1
-                self.observer.finished(job, "lost", "lease taken over by another runner")
-                return "lost"
+                return self._abandon(job, "lease taken over by another runner")
             self._delete_replaced_files(job, {video_uri, poster_uri})
             self.report.done += 1
             self.report.render_ms.append(result.render_ms)
@@ -274,37 +395,103 @@ class Runner:
             smoke = " (smoke run: not delivered)" if self.identity.partial else ""
             self.observer.finished(job, "done", f"{result.render_ms / 1000:.1f} s{smoke}", metrics)
             return "done"
+        except DatabaseUnavailable as exc:
+            return self._abandon(job, str(exc))
         except Exception as exc:  # every failure is recorded on its own job; the run goes on
             return self._record_failure(job, exc)
         finally:
+            self._untrack(job)
             shutil.rmtree(job_dir, ignore_errors=True)
 
-    def _store(self, job: Job, video: Path, poster: Path) -> tuple[str, str]:
-        """Store the rendered video and poster; a transient failure retries the upload, not the render.
+    def _abandon(self, job: Job, reason: str) -> str:
+        """Drop this render without storing or recording anything: the job is (or will be) another runner's."""
+        self.report.lost_leases += 1
+        self.observer.finished(job, "lost", reason)
+        return "lost"
 
-        Tries follow the retry policy's upload backoff while this runner holds the lease (the
-        heartbeat renews it); then the last error goes to the job's retry decision.
+    def _store(self, job: Job, files: dict[str, tuple[Path, str]]) -> dict[str, str] | None:
+        """Store the job's files (name -> (local path, content type)); their URIs, or None if the job was lost.
+
+        Each file goes to a temporary key first (`<final key>.part-<claim>`); once all are there,
+        `confirm_lease` checks that this claim still holds the job and extends its lease, and only
+        then are they moved to their final keys. A transient storage failure retries the upload,
+        not the render, following the retry policy's upload backoff.
         """
+        finals = self._final_keys(job, files)
+        parts = {name: _part_key(key, job.claim) for name, key in finals.items()}
+        staged: set[str] = set()
+
+        def upload() -> None:
+            for name, (path, content_type) in files.items():
+                if name not in staged:
+                    self.storage.put(path, parts[name], content_type)
+                    staged.add(name)
+
+        self._with_upload_retries(job, upload)
+        if not self._confirm(job):
+            self._discard_parts(parts.values())
+            return None
+        uris: dict[str, str] = {}
+
+        def promote() -> None:
+            for name in files:
+                if name not in uris:
+                    uris[name] = self.storage.move(parts[name], finals[name])
+
+        self._with_upload_retries(job, promote, before_retry=lambda: self._confirm(job))
+        return uris
+
+    def _final_keys(self, job: Job, files: dict[str, tuple[Path, str]]) -> dict[str, str]:
         key = object_key(job.user_id, job.recap_year, self.secret)
         prefix = SMOKE_PREFIX if self.identity.partial else ""
-        uris: dict[str, str] = {}
+        makers = {"video": video_key, "poster": poster_key}
+        return {name: makers[name](prefix, job.recap_year, key) for name in files}
+
+    def _confirm(self, job: Job) -> bool:
+        with self._db:
+            held = self.queue.confirm_lease(job, self.runner_id, self.options.lease_s)
+        if held:
+            with self._jobs:
+                if _key(job) in self._lease_until:
+                    self._lease_until[_key(job)] = time.monotonic() + self.options.lease_s
+        return held
+
+    def _with_upload_retries(self, job: Job, action: Callable[[], None], before_retry: Callable[[], bool] | None = None) -> None:
+        """Run `action` until it succeeds; a storage error is retried after the policy's upload delay.
+
+        `before_retry` returning False means the job was lost meanwhile: the error is raised.
+        """
         tries = 0
         while True:
             try:
-                if "video" not in uris:
-                    uris["video"] = self.storage.put(video, video_key(prefix, job.recap_year, key), "video/mp4")
-                if "poster" not in uris:
-                    uris["poster"] = self.storage.put(poster, poster_key(prefix, job.recap_year, key), "image/jpeg")
-                return uris["video"], uris["poster"]
+                action()
+                return
             except StorageError as exc:
                 tries += 1
                 delay = None if self._abort.is_set() else self.retry.upload_delay(exc, tries)
                 if delay is None:
                     raise
                 self.report.upload_retries += 1
-                self.observer.upload_retry(job, f"upload failed ({' '.join(str(exc).split())}); storing it again in {delay:.1f} s")
+                self.observer.upload_retry(job, f"storage failed ({' '.join(str(exc).split())}); trying again in {delay:.1f} s")
                 if self._abort.wait(delay):
                     raise
+                if before_retry is not None and not before_retry():
+                    raise
+
+    def _discard_parts(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            try:
+                self.storage.delete(key)
+            except StorageError:
+                pass  # the next claim of the job deletes it (`_delete_abandoned_parts`)
+
+    def _delete_abandoned_parts(self, job: Job) -> None:
+        """Temporary files earlier claims of this job may have left (their runner died or lost the job)."""
+        if job.claim <= 1:
+            return
+        finals = self._final_keys(job, {"video": (Path(), ""), "poster": (Path(), "")})
+        earlier = range(max(1, job.claim - ABANDONED_PARTS_LOOKBACK), job.claim)
+        self._discard_parts(_part_key(key, claim) for key in finals.values() for claim in earlier)
 
     def _delete_smoke_files(self, job: Job) -> None:
         """The full video replaced a smoke run's: remove the smoke files (best effort; logged on failure)."""
@@ -339,7 +526,7 @@ class Runner:
         decision = self.retry.decide(exc, job.attempts, aborting=self._abort.is_set())
         if decision.when is When.NOW:
             with self._db:
-                self.queue.release(self.runner_id, [(job.user_id, job.recap_year)], error=decision.message if decision.stop_run else None)
+                self.queue.release(self.runner_id, [job], error=decision.message if decision.stop_run else None)
             if decision.stop_run:  # every other job would fail alike: claim nothing more, fail the run
                 self._fatal = self._fatal or decision.message
                 self._stop.set()
@@ -358,11 +545,14 @@ class Runner:
         self.observer.finished(job, status if status != "pending" else "retry", decision.message)
         return status
 
-    def _heartbeat(self) -> None:
-        interval = self.options.heartbeat_s or max(self.options.lease_s / 3, 1.0)
-        while not self._finished.wait(interval):
-            with self._db:
-                self.queue.renew(self.runner_id, self.options.lease_s)
+
+def _key(job: Job) -> tuple[int, int]:
+    return (job.user_id, job.recap_year)
+
+
+def _part_key(final_key: str, claim: int) -> str:
+    """Where a claim stages a file before it may take its final key."""
+    return f"{final_key}.part-{claim}"
 
 
 def _stored_duration(video: Path, result: RenderResult, frame_range: tuple[int, int] | None) -> float:

@@ -57,6 +57,12 @@ class PgServer:
             cur.execute(f'drop database if exists "{name}" with (force)')
         con.close()
 
+    def restart_fast(self) -> None:
+        """`pg_ctl restart -m fast` of a cluster this test started (never of a server it found)."""
+        if self._cluster_dir is None:
+            raise RuntimeError("only a throwaway cluster (start_throwaway_cluster) may be restarted by a test")
+        _pg_ctl(self._cluster_dir, "-m", "fast", "restart")
+
     def stop(self) -> None:
         if self._cluster_dir is not None:
             _pg_ctl(self._cluster_dir, "stop", "-m", "immediate")
@@ -97,7 +103,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _start_throwaway_cluster() -> PgServer:
+def start_throwaway_cluster() -> PgServer:
     base = Path(tempfile.mkdtemp(prefix="recap-pg-"))
     data = base / "data"
     if os.geteuid() == 0:
@@ -128,7 +134,7 @@ def find_or_start_server() -> PgServer:
     for user in ("postgres", "root"):
         if _can_connect(host="127.0.0.1", port=5432, user=user, dbname="postgres"):
             return PgServer(host="127.0.0.1", port=5432, user=user)
-    return _start_throwaway_cluster()
+    return start_throwaway_cluster()
 
 
 @contextmanager

@@ -139,7 +139,7 @@ def test_a_failed_job_is_pending_again_when_its_payload_or_template_changes(queu
 
 
 def _fail_job(queue: JobQueue, job: Job, owner: str, error: str) -> str:
-    if not queue.holds_lease(job, owner):
+    if not queue.confirm_lease(job, owner, 60):
         [job] = [j for j in queue.claim(owner, 10, 60) if j.user_id == job.user_id]
     return queue.fail(job, owner, error, retry_after_s=None, template_version="v1")
 
@@ -169,8 +169,57 @@ def test_heartbeat_keeps_a_lease_alive(queue: JobQueue) -> None:
     mine = queue.claim("a", 1, 1)
     for _ in range(3):
         time.sleep(0.5)
-        assert queue.renew("a", 1) == 1
+        assert queue.renew("a", mine, 1) == {(mine[0].user_id, mine[0].recap_year)}
     assert all(j.user_id != mine[0].user_id for j in queue.claim("b", 10, 60))
+
+
+def test_a_stale_claim_can_neither_store_nor_complete_nor_fail_even_for_the_same_runner(queue: JobQueue) -> None:
+    """Fencing: the row's claim_count decides, not the owner's name (a runner paused past its lease,
+    whose job it then claimed again itself, still holds a stale Job for the first claim)."""
+    queue.sync(_identity("v1"), release_orphans=False)
+    [stale] = queue.claim("a", 1, 1)
+    time.sleep(1.5)
+    [fresh] = [j for j in queue.claim("a", 10, 60) if j.user_id == stale.user_id]
+    assert (stale.claim, fresh.claim) == (1, 2)
+    assert not queue.confirm_lease(stale, "a", 60)
+    assert queue.renew("a", [stale], 60) == set()  # the heartbeat sees the stale claim as taken over
+    done = {"identity": _identity("v1"), "output_uri": "u", "poster_uri": "p", "size_bytes": 1, "render_ms": 1, "duration_s": 1.0}
+    assert not queue.complete(stale, "a", **done)
+    assert queue.fail(stale, "a", "late", retry_after_s=None) == "lost"
+    assert queue.release("a", [stale]) == 0
+    assert queue.confirm_lease(fresh, "a", 60)
+    assert queue.complete(fresh, "a", **done)
+    assert queue.complete(fresh, "a", **done)  # run twice (a retry after a lost reply): still this claim's success
+    assert queue.stats.counts()["done"] == 1
+
+
+def test_renewal_only_extends_the_jobs_in_flight(queue: JobQueue) -> None:
+    """A claim whose reply was lost is in flight nowhere: the heartbeat must let its lease run out."""
+    queue.sync(_identity("v1"), release_orphans=False)
+    kept, orphan = queue.claim("a", 2, 1)
+    time.sleep(0.6)
+    assert queue.renew("a", [kept], 60) == {(kept.user_id, kept.recap_year)}
+    time.sleep(0.6)
+    assert [j.user_id for j in queue.claim("b", 10, 60) if j.user_id in (kept.user_id, orphan.user_id)] == [orphan.user_id]
+
+
+def test_jobs_of_a_dead_runner_on_this_host_are_released_at_once(queue: JobQueue) -> None:
+    import subprocess
+    import sys
+
+    from render_runner.queue.queue import new_runner_id, runner_host
+
+    queue.sync(_identity("v1"), release_orphans=False)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    dead_owner = f"{runner_host()}:{int(gone.stdout)}:dead01"
+    live_owner = new_runner_id()  # this process: alive
+    elsewhere = "another-host#1:1:abcdef"  # another machine's runner: only its lease can tell
+    held = {owner: queue.claim(owner, 1, 600)[0] for owner in (dead_owner, live_owner, elsewhere)}
+    assert queue.dead_local_owners() == [dead_owner]
+    assert queue.release_owners([dead_owner]) == 1
+    assert queue.stats.counts()["rendering"] == 2
+    [again] = [j for j in queue.claim("b", 10, 60) if j.user_id == held[dead_owner].user_id]
+    assert (again.attempts, again.claim) == (2, 2)  # the dead runner's attempt counts; a new claim
 
 
 def test_failure_retries_after_backoff_then_marks_failed_with_reason(queue: JobQueue) -> None:

@@ -17,7 +17,7 @@ from render_runner.commands.cost_estimate import frame_stats
 from render_runner.commands.payload_age import read_payload_age
 from render_runner.commands.progress import RunProgress
 from render_runner.config import RunOptions
-from render_runner.db import Database, WarehouseConfig, open_database
+from render_runner.db import Database, Session, WarehouseConfig, open_database
 from render_runner.errors import RecapError
 from render_runner.queue.schema import PAYLOADS_TABLE
 from render_runner.queue.stats import payload_text
@@ -58,7 +58,12 @@ def payload_texts(db: Database) -> list[str]:
 
 def go(config: WarehouseConfig, storage: Storage, options: RunOptions, observer: RunProgress, secret: bytes) -> GoResult:
     """Run `go` with a checked secret and a probed storage (the CLI has done both)."""
-    with open_database(config) as db:
+    session = Session(
+        reconnect_s=options.reconnect_s,
+        statement_timeout_s=options.statement_timeout_s,
+        on_event=lambda text: observer.message("database", text),
+    )
+    with open_database(config, session=session) as db:
         if not db.relation_exists(PAYLOADS_TABLE):
             raise RecapError(f"no recap_payloads table in schema {config.schema}; run `dbt build` first")
         age = read_payload_age(db)  # stale payloads are never rendered silently

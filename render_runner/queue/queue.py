@@ -18,6 +18,11 @@ module carries the decision out. On Postgres, claims skip rows another runner is
 queue; a lease (renewed by a heartbeat) marks who renders what, and a job whose lease expired is
 claimed again. On DuckDB one process owns the file; jobs a dead run left `rendering` are released
 when the next run starts.
+
+Fencing: every claim adds one to the row's `claim_count` and the runner keeps that number with the
+job (`Job.claim`). Storing, completing or failing the job requires the row to still carry it (and
+this runner as owner), so a runner that lost its lease - partitioned, paused, slow - can neither
+mark the job done nor overwrite the newer object of the runner that took it over.
 """
 
 from __future__ import annotations
@@ -35,9 +40,33 @@ from render_runner.queue.identity import RenderIdentity
 from render_runner.queue.schema import JobTable
 from render_runner.queue.stats import QueueStats, payload_text
 
+# Set by tests that put runners on separate network hosts of one machine (they share a hostname).
+RUNNER_HOST_ENV = "RECAP_RUNNER_HOST"
+
+
+def runner_host() -> str:
+    """This process's host as runner ids name it: `<hostname>#<pid namespace>`.
+
+    Two runners with equal hosts see each other's pids, so one can tell that the other is gone
+    (`dead_local_owners`); containers sharing a hostname have different pid namespaces.
+    """
+    try:
+        pidns = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        pidns = 0
+    return f"{os.environ.get(RUNNER_HOST_ENV) or socket.gethostname()}#{pidns}"
+
 
 def new_runner_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    """`<host>:<pid>:<random>`: unique per run, and it says where the runner's process lives."""
+    return f"{runner_host()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def local_pid(owner: str) -> int | None:
+    """The pid of a runner id on this host (same hostname and pid namespace), else None."""
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    return int(pid) if host == runner_host() and pid.isdigit() else None
 
 
 @dataclass(frozen=True)
@@ -47,6 +76,7 @@ class Job:
     attempts: int
     payload_text: str
     payload_hash: str
+    claim: int = 0  # the fencing token: the row's claim_count when this runner claimed it
     previous_settings: str | None = None  # render_settings of the job's last finished render
     previous_uris: tuple[str, ...] = ()  # where its last finished render is stored (replaced files are deleted)
 
@@ -94,6 +124,7 @@ class JobQueue:
         back to pending now; on Postgres, leases expire instead.
         """
         statements: list[Statement] = [
+            *self.db.unbounded_statements(),  # a first sync of 30K users may take longer than a statement may
             *self.db.lock_statements("dream_recap.render_jobs.sync"),  # one sync at a time
             (
                 """
@@ -215,7 +246,7 @@ class JobQueue:
                     """
                     update {jobs} set status = 'rendering', lease_owner = %s,
                         lease_expires_at = now() + %s * interval '1 second',
-                        attempts = attempts + 1, started_at = now(), updated_at = now()
+                        attempts = attempts + 1, claim_count = claim_count + 1, started_at = now(), updated_at = now()
                     where (user_id, recap_year) in (
                         select j.user_id, j.recap_year
                         from {jobs} as j
@@ -228,7 +259,7 @@ class JobQueue:
                     + self.db.skip_locked("j")
                     + """
                     )
-                    returning user_id, recap_year, attempts, render_settings, output_uri, poster_uri
+                    returning user_id, recap_year, attempts, render_settings, output_uri, poster_uri, claim_count
                     """,
                     (owner, lease_s, limit),
                 )
@@ -239,6 +270,7 @@ class JobQueue:
         keys = {(int(r[0]), int(r[1])): int(r[2]) for r in rows}
         previous = {(int(r[0]), int(r[1])): r[3] for r in rows}
         stored = {(int(r[0]), int(r[1])): tuple(str(u) for u in r[4:6] if u) for r in rows}
+        claims = {(int(r[0]), int(r[1])): int(r[6]) for r in rows}
         payload_rows = self.table.run(
             """
             select user_id, recap_year, cast(payload as varchar), payload_hash
@@ -260,34 +292,77 @@ class JobQueue:
                         attempts=keys[key],
                         payload_text=payload_text(payload),
                         payload_hash=str(payload_hash),
+                        claim=claims[key],
                         previous_settings=None if previous[key] is None else str(previous[key]),
                         previous_uris=stored[key],
                     )
                 )
         return jobs
 
-    def renew(self, owner: str, lease_s: int) -> int:
+    def renew(self, owner: str, jobs: Sequence[Job], lease_s: float) -> set[tuple[int, int]]:
+        """Extend the leases of `jobs` (this runner's renders in flight); returns the keys still held.
+
+        Only the given jobs are renewed: a claim whose reply was lost (the connection broke after
+        the commit) is not in flight anywhere, so its lease runs out and another runner takes it.
+        """
+        if not jobs:
+            return set()
         rows = self.table.run(
             """
             update {jobs} set lease_expires_at = now() + %s * interval '1 second'
-            where lease_owner = %s and status = 'rendering'
+            where lease_owner = %s and status = 'rendering' and ("""
+            + " or ".join(["(user_id = %s and recap_year = %s and claim_count = %s)"] * len(jobs))
+            + """)
+            returning user_id, recap_year
+            """,
+            [lease_s, owner, *(v for job in jobs for v in (job.user_id, job.recap_year, job.claim))],
+            fetch=True,
+        )
+        return {(int(u), int(y)) for u, y in rows}
+
+    def confirm_lease(self, job: Job, owner: str, lease_s: float) -> bool:
+        """Whether this claim still holds the job; if so its lease is extended by `lease_s` from now.
+
+        Called right before a stored file is promoted to its final key: for the next `lease_s`
+        nobody else can claim the job, so the promotion cannot overwrite a newer runner's object.
+        """
+        rows = self.table.run(
+            """
+            update {jobs} set lease_expires_at = now() + %s * interval '1 second'
+            where user_id = %s and recap_year = %s and lease_owner = %s and claim_count = %s and status = 'rendering'
             returning user_id
             """,
-            (lease_s, owner),
+            (lease_s, job.user_id, job.recap_year, owner, job.claim),
+            fetch=True,
+        )
+        return bool(rows)
+
+    def dead_local_owners(self) -> list[str]:
+        """Owners of `rendering` jobs whose process ran on this host and is gone (killed, crashed)."""
+        from render_runner.scratch import pid_alive
+
+        rows = self.table.run("select distinct lease_owner from {jobs} where status = 'rendering' and lease_owner is not null", fetch=True)
+        owners = [str(r[0]) for r in rows]
+        return [o for o in owners if (pid := local_pid(o)) is not None and not pid_alive(pid)]
+
+    def release_owners(self, owners: Sequence[str]) -> int:
+        """Give back the jobs of runners known to be dead now, without waiting for their leases.
+
+        The attempt stays counted: a job that kills its runner must not be retried forever.
+        """
+        if not owners:
+            return 0
+        rows = self.table.run(
+            """
+            update {jobs} set status = 'pending', lease_owner = null, lease_expires_at = null,
+                available_at = now(), updated_at = now(), last_error = 'its runner process died; released'
+            where status = 'rendering' and lease_owner in ("""
+            + ", ".join(["%s"] * len(owners))
+            + ") returning user_id",
+            list(owners),
             fetch=True,
         )
         return len(rows)
-
-    def holds_lease(self, job: Job, owner: str) -> bool:
-        rows = self.table.run(
-            """
-            select count(*) from {jobs}
-            where user_id = %s and recap_year = %s and lease_owner = %s and status = 'rendering'
-            """,
-            (job.user_id, job.recap_year, owner),
-            fetch=True,
-        )
-        return bool(rows[0][0])
 
     def waiting(self) -> int:
         """Jobs that are not claimable now but will be: in backoff, or rendering under another lease."""
@@ -314,7 +389,10 @@ class JobQueue:
         render_ms: int,
         duration_s: float,
     ) -> bool:
-        """Mark done (`smoke` for a partial render) under `identity`; False if this runner no longer held the lease."""
+        """Mark done (`smoke` for a partial render) under `identity`; False if this claim no longer holds the job.
+
+        Safe to run twice (a retry after a lost reply finds the row already done by this claim).
+        """
         rows = self.table.run(
             """
             update {jobs} set status = %s, lease_owner = null, lease_expires_at = null,
@@ -322,13 +400,14 @@ class JobQueue:
                 output_uri = %s, poster_uri = %s,
                 bytes = %s, render_ms = %s, duration_s = %s, last_error = null, rendered_by = %s,
                 finished_at = now(), updated_at = now()
-            where user_id = %s and recap_year = %s and lease_owner = %s and status = 'rendering'
+            where user_id = %s and recap_year = %s and claim_count = %s
+                and ((status = 'rendering' and lease_owner = %s) or (status = %s and rendered_by = %s))
             returning user_id
             """,
             (
                 identity.finished_status, job.payload_hash, identity.template_version, identity.settings, identity.location,
                 output_uri, poster_uri, size_bytes, render_ms, duration_s, owner,
-                job.user_id, job.recap_year, owner,
+                job.user_id, job.recap_year, job.claim, owner, identity.finished_status, owner,
             ),
             fetch=True,
         )
@@ -350,16 +429,19 @@ class JobQueue:
                 available_at = now() + %s * interval '1 second',
                 finished_at = case when %s = 'failed' then now() else finished_at end,
                 updated_at = now()
-            where user_id = %s and recap_year = %s and lease_owner = %s and status = 'rendering'
+            where user_id = %s and recap_year = %s and lease_owner = %s and claim_count = %s and status = 'rendering'
             returning status
             """,
-            (status, error[:1000], job.payload_hash, template_version, retry_after_s or 0.0, status, job.user_id, job.recap_year, owner),
+            (status, error[:1000], job.payload_hash, template_version, retry_after_s or 0.0, status, job.user_id, job.recap_year, owner, job.claim),
             fetch=True,
         )
         return str(rows[0][0]) if rows else "lost"
 
-    def release(self, owner: str, keys: Sequence[tuple[int, int]] | None = None, error: str | None = None) -> int:
-        """Give jobs back (retry now: a graceful stop, an abort, a run stopped by storage): pending again, the attempt not counted."""
+    def release(self, owner: str, jobs: Sequence[Job] | None = None, error: str | None = None) -> int:
+        """Give jobs back (retry now: a graceful stop, an abort, a run stopped by storage): pending again, the attempt not counted.
+
+        All of this runner's jobs, or only `jobs` (each while it still carries its claim).
+        """
         sql = """
             update {jobs} set status = 'pending', lease_owner = null, lease_expires_at = null,
                 attempts = greatest(attempts - 1, 0), available_at = now(), updated_at = now(),
@@ -367,11 +449,11 @@ class JobQueue:
             where lease_owner = %s and status = 'rendering'
         """
         params: list[Any] = [error[:1000] if error else None, owner]
-        if keys is not None:
-            if not keys:
+        if jobs is not None:
+            if not jobs:
                 return 0
-            sql += " and user_id in (" + ", ".join(["%s"] * len(keys)) + ")"
-            params += [k[0] for k in keys]
+            sql += " and (" + " or ".join(["(user_id = %s and recap_year = %s and claim_count = %s)"] * len(jobs)) + ")"
+            params += [v for job in jobs for v in (job.user_id, job.recap_year, job.claim)]
         return len(self.table.run(sql + " returning user_id", params, fetch=True))
 
 

@@ -25,6 +25,7 @@ create table if not exists {{jobs}} (
     recap_year integer not null,
     status varchar not null default 'pending',
     attempts integer not null default 0,
+    claim_count integer not null default 0,
     lease_owner varchar,
     lease_expires_at {_TS},
     available_at {_TS},
@@ -58,6 +59,9 @@ UPGRADES: dict[int, Sequence[str]] = {
         "alter table {jobs} add column if not exists render_settings varchar",
         "alter table {jobs} add column if not exists storage_location varchar",
     ),
+    # the fencing token (issue 13): how many times the job was claimed; a claim's number must still
+    # be the row's for its runner to store, complete or fail the job
+    3: ("alter table {jobs} add column if not exists claim_count integer default 0",),  # DuckDB: no `not null` with `if not exists`
 }
 
 

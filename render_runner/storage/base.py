@@ -46,6 +46,14 @@ class Storage(Protocol):
         """
         ...
 
+    def move(self, from_key: str, to_key: str) -> str:
+        """Give a stored object another key (overwriting), atomically for readers; returns the new URI.
+
+        The runner stores under a temporary key and moves the object to its final key only after
+        checking it still holds the job (fencing, see `render_runner.runner`).
+        """
+        ...
+
     def uri(self, relative_key: str) -> str:
         """The URI `put` returns for this key, without storing anything."""
         ...

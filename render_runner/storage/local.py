@@ -48,6 +48,17 @@ class LocalStorage:
             raise StorageError(f"saving {local_path} to {final} failed: {reason}", transient=transient_os_error(exc)) from exc
         return str(final)
 
+    def move(self, from_key: str, to_key: str) -> str:
+        """Rename within the folder (atomic: the final name shows the whole file or the previous one)."""
+        source, final = self.path_for(from_key), self.path_for(to_key)
+        try:
+            os.replace(source, final)
+            fsync_dir(final.parent)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise StorageError(f"moving {source} to {final} failed: {reason}", transient=transient_os_error(exc)) from exc
+        return str(final)
+
     def exists(self, relative_key: str) -> bool:
         return self.path_for(relative_key).is_file()
 

@@ -196,6 +196,18 @@ class S3Storage:
             raise StorageError(f"S3 upload to {uri} failed: {reason}", transient=transient, every_job=_every_job(exc)) from exc
         return uri
 
+    def move(self, from_key: str, to_key: str) -> str:
+        """Server-side copy to `to_key` (content type and metadata kept), then delete `from_key`."""
+        source, key = self.key_for(from_key), self.key_for(to_key)
+        uri = f"s3://{self.bucket}/{key}"
+        try:
+            self._client.copy_object(Bucket=self.bucket, Key=key, CopySource={"Bucket": self.bucket, "Key": source}, MetadataDirective="COPY")
+            self._client.delete_object(Bucket=self.bucket, Key=source)
+        except (BotoCoreError, ClientError) as exc:
+            reason, transient = _describe_error(exc, self.endpoint_url)
+            raise StorageError(f"S3 copy to {uri} failed: {reason}", transient=transient, every_job=_every_job(exc)) from exc
+        return uri
+
     def _head(self, relative_key: str) -> dict[str, Any] | None:
         key = self.key_for(relative_key)
         try:
