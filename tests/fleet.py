@@ -79,11 +79,10 @@ class Fleet:
             self.runners[host.name] = start_runner(host.name, self.wh, self.output, "--concurrency", "1", *args, host=host, env=env)
 
     def runner_of(self, runner_id: str | None) -> RunnerProcess | None:
-        """The runner process a runner id (`<hostname>:<pid>:<hex>`) names: its host and its pid."""
-        if not runner_id:
-            return None
-        parts = runner_id.split(":")
-        runner = self.runners.get(parts[0])
+        """The runner process a runner id (`<hostname>#<pid namespace>:<pid>:<hex>`) names: its host and its pid."""
+        host = self.host_of(runner_id)
+        runner = self.runners.get(host) if host else None
+        parts = (runner_id or "").split(":")
         return runner if runner is not None and len(parts) > 1 and parts[1] == str(runner.pid) else None
 
     def wait_for_exit(self, bound_s: float) -> dict[str, int]:
@@ -136,7 +135,8 @@ class Fleet:
         return {int(row[0]): dict(zip(columns, row, strict=True)) for row in rows}
 
     def host_of(self, runner_id: str | None) -> str | None:
-        return runner_id.split(":", 1)[0] if runner_id else None
+        """The host name in a runner id (`<hostname>#<pid namespace>:<pid>:<hex>`)."""
+        return runner_id.split(":", 1)[0].split("#", 1)[0] if runner_id else None
 
     def held(self, jobs: dict[int, dict[str, Any]], host: NetHost) -> list[dict[str, Any]]:
         """Jobs a runner on `host` is rendering."""

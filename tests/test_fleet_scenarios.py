@@ -97,7 +97,8 @@ def test_uploads_are_retried_across_an_s3_restart_and_the_run_completes(fleet: F
     fleet.wait_until("every runner rendering a job", fleet.every_host_holds_a_job, STARTUP_S)
 
     fleet.s3.stop()  # same address, ports and data when it comes back
-    fleet.wait_for_output("an upload that failed while S3 was down", r"^retry user \d+: upload failed", STARTUP_S)
+    # the line the runner prints when it will store a rendered file again (wording aside, it names the S3 upload)
+    fleet.wait_for_output("an upload that failed while S3 was down", r"^retry user \d+: .*S3 upload to \S+ failed", STARTUP_S)
     fleet.s3.start()
 
     codes = fleet.wait_for_exit(WALL_BOUND_S)
