@@ -21,7 +21,7 @@ import pytest
 
 from render_runner.storage.keys import object_key, poster_key, video_key
 from tests.netns import HostedPostgres, HostNetwork, NetHost
-from tests.runner_process import RunnerProcess, rendered_users, start_runner
+from tests.runner_process import RunnerProcess, render_starts, rendered_users, start_runner
 from tests.s3_server import SeaweedS3
 from tests.warehouse_fixtures import TEST_KEY_SECRET, ScratchWarehouse, make_payload, postgres_warehouse
 
@@ -164,19 +164,24 @@ class Fleet:
             time.sleep(POLL_S)
 
     def cut_while_holding(self, host: NetHost, timeout_s: float) -> list[dict[str, Any]]:
-        """Partition `host` at a moment its runner renders a job; returns the jobs it held when cut.
+        """Partition `host` at a moment its runner renders a job; returns the jobs it held when cut."""
+        return self._while_holding(host, "cut", host.partition, host.heal, timeout_s)
 
-        Once the link is down nothing on the host can change the table, so the rows read then are
-        what it held. If it finished its job between the two reads, heal and wait for its next one.
-        """
+    def pause_while_holding(self, host: NetHost, timeout_s: float) -> list[dict[str, Any]]:
+        """Stop every process on `host` at a moment its runner renders a job; returns the jobs it held."""
+        return self._while_holding(host, "paused", host.pause, host.resume, timeout_s)
+
+    def _while_holding(self, host: NetHost, what: str, act: Callable[[], object], undo: Callable[[], object], timeout_s: float) -> list[dict[str, Any]]:
+        """Once `act` is done nothing on the host can change the table, so the rows read then are
+        what it held. If it finished its job between the two reads, `undo` and wait for its next one."""
         for _ in range(5):
             self.wait_until(f"a job rendering on {host.name}", lambda jobs: self.held(jobs, host), timeout_s)
-            host.partition()
+            act()
             held = self.held(self.jobs(), host)
             if held:
                 return held
-            host.heal()
-        pytest.fail(f"{host.name} finished its job before every cut; it never held one when cut\n{self.describe()}", pytrace=False)
+            undo()
+        pytest.fail(f"{host.name} finished its job before every try; it never held one when {what}\n{self.describe()}", pytrace=False)
 
     # -- the bucket -----------------------------------------------------------------------------
     def keys_of(self, user_id: int) -> tuple[str, str]:
@@ -213,6 +218,13 @@ class Fleet:
         wrong = {n: c for n, c in codes.items() if expected.get(n) is not None and c != expected[n]}
         if wrong:
             pytest.fail(f"exit codes {codes}, expected {expected}\n{self.describe()}", pytrace=False)
+
+    def check_rendered_once(self) -> None:
+        """Every user's render started once in the whole fleet: what failed was retried, not re-rendered."""
+        starts = Counter(u for r in self.runners.values() for u in render_starts(r.output))
+        again = {u: n for u, n in sorted(starts.items()) if n != 1}
+        if again or sorted(starts) != self.users:
+            pytest.fail(f"renders started per user: {dict(sorted(starts.items()))}, expected one each\n{self.describe()}", pytrace=False)
 
     def check_outcome(self, *, written_once: bool = True) -> None:
         """Every eligible user finished once, by a runner of this fleet that said so (and no other

@@ -106,6 +106,26 @@ class NetHost:
         out = _ip("netns", "pids", self.name, check=False).stdout
         return [int(p) for p in out.split()]
 
+    def pause(self) -> int:
+        """SIGSTOP every process on this host (a machine that stalls: a VM paused, a swap storm);
+        its network stays up, so connections stay open. Returns how many were stopped."""
+        stopped: set[int] = set()
+        for _ in range(20):  # one that forked meanwhile is stopped on the next pass
+            fresh = [pid for pid in self.pids() if pid not in stopped]
+            if not fresh:
+                break
+            for pid in fresh:
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGSTOP)
+                stopped.add(pid)
+        return len(stopped)
+
+    def resume(self) -> None:
+        """SIGCONT every process on this host."""
+        for pid in self.pids():
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+
     def kill_all(self) -> int:
         """SIGKILL every process on this host (a machine that vanishes); returns how many."""
         killed = 0

@@ -92,6 +92,39 @@ def test_a_partitioned_runner_loses_its_jobs_after_the_lease_and_its_late_work_i
     fleet.check_outcome()
 
 
+def test_a_paused_runner_loses_its_jobs_after_the_lease_and_stores_nothing_when_it_resumes(fleet: Fleet) -> None:
+    """Like the partition, but the host stalls with its network up (a VM paused): when it resumes,
+    its render goes on as if nothing happened, with open connections, and only the fencing (the
+    lease checks and the claim token at completion and storage) keeps its late work out."""
+    fleet.start(*RUNNER_ARGS)
+    stalled = fleet.hosts[0]
+    held = fleet.pause_while_holding(stalled, STARTUP_S)
+    taken = {int(job["user_id"]): job["lease_expires_at"] for job in held}
+
+    fleet.wait_until(
+        f"the jobs of {stalled.name} ({sorted(taken)}) finished by the other runners",
+        lambda jobs: all(jobs[u]["status"] == "smoke" for u in taken),
+        LEASE_S + STARTUP_S,
+    )
+    stored = fleet.snapshot(set(taken))
+    stalled.resume()
+
+    codes = fleet.wait_for_exit(WALL_BOUND_S)
+    fleet.check_exit_codes(codes, {host.name: (None if host is stalled else 0) for host in fleet.hosts})
+    jobs = fleet.jobs()
+    for user, lease_end in taken.items():
+        job = jobs[user]
+        assert fleet.host_of(job["rendered_by"]) != stalled.name, f"user {user} was recorded as rendered by the paused runner\n{fleet.describe()}"
+        assert job["started_at"] >= lease_end, (
+            f"user {user} was claimed again at {job['started_at']}, before the paused runner's lease ended at {lease_end}\n{fleet.describe()}"
+        )
+    assert fleet.snapshot(set(taken)) == stored, (
+        f"the objects of {sorted(taken)} were written again after the paused runner resumed (stale work stored):\n"
+        f"versions before {stored}\nversions after  {fleet.snapshot(set(taken))}\n{fleet.describe()}"
+    )
+    fleet.check_outcome()
+
+
 def test_uploads_are_retried_across_an_s3_restart_and_the_run_completes(fleet: Fleet) -> None:
     fleet.start(*RUNNER_ARGS)
     fleet.wait_until("every runner rendering a job", fleet.every_host_holds_a_job, STARTUP_S)
@@ -104,6 +137,7 @@ def test_uploads_are_retried_across_an_s3_restart_and_the_run_completes(fleet: F
     codes = fleet.wait_for_exit(WALL_BOUND_S)
     fleet.check_exit_codes(codes, {host.name: 0 for host in fleet.hosts})
     fleet.check_outcome(written_once=False)  # an upload cut by the stop may have been stored before the retry
+    fleet.check_rendered_once()  # the uploads were retried, not the renders
 
 
 def test_a_dead_hosts_jobs_are_claimed_again_after_the_lease(fleet: Fleet) -> None:

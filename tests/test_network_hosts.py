@@ -1,7 +1,8 @@
 """Runners, Postgres and the S3 server on separate network hosts (Linux network namespaces).
 
 These pin down the test network itself (hosts are separate, each has its own host name, a
-partition cuts a host off and healing restores it, the hosted servers restart) and that a runner
+partition cuts a host off and healing restores it, a host can be paused and killed, the hosted
+servers restart) and that a runner
 on one host renders into a database and a bucket on two others. The failure scenarios of a fleet
 (database restart, partition, S3 restart, a host that vanishes) build on the same fixtures:
 tests/test_fleet_scenarios.py.
@@ -75,6 +76,24 @@ def test_a_restarted_s3_server_keeps_its_address_and_objects(netns_s3: SeaweedS3
     netns_s3.start()
     assert netns_s3.endpoint_url == endpoint
     assert netns_s3.client().get_object(Bucket=bucket, Key="kept.txt")["Body"].read() == b"kept"
+
+
+def test_a_paused_host_stops_every_process_until_resumed(network: HostNetwork) -> None:
+    host = network.add_host("stalled")
+    sleeper = host.popen(["sleep", "300"])
+    deadline = time.monotonic() + 30
+    while sleeper.pid not in host.pids() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+    def state() -> str:
+        return Path(f"/proc/{sleeper.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+
+    assert host.pause() >= 1
+    assert state() == "T"
+    host.resume()
+    assert state() != "T"
+    sleeper.kill()
+    sleeper.wait(timeout=10)
 
 
 def test_a_killed_host_leaves_no_process_behind(network: HostNetwork) -> None:
