@@ -235,9 +235,8 @@ class HostedPostgres:
         self._pg_ctl("-o", options, "-l", str(self.base / "log"), "start")
 
     def restart_fast(self) -> None:
-        """`pg_ctl restart -m fast`: every connection is cut, the server is back a moment later.
-
-        `-l` again: without it the new server would write to (and hold open) pg_ctl's output."""
+        """`pg_ctl restart -m fast`: every connection is cut, the server is back a moment later."""
+        # -l: without a log file the new server would hold pg_ctl's output pipe open (a hang)
         self._pg_ctl("-m", "fast", "-l", str(self.base / "log"), "restart")
 
     def stop(self) -> None:

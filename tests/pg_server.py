@@ -61,7 +61,8 @@ class PgServer:
         """`pg_ctl restart -m fast` of a cluster this test started (never of a server it found)."""
         if self._cluster_dir is None:
             raise RuntimeError("only a throwaway cluster (start_throwaway_cluster) may be restarted by a test")
-        _pg_ctl(self._cluster_dir, "-m", "fast", "restart")
+        # -l: without a log file the new server would hold pg_ctl's output pipe open, and we would wait forever
+        _pg_ctl(self._cluster_dir, "-m", "fast", "-l", str(self._cluster_dir.parent / "log"), "restart")
 
     def stop(self) -> None:
         if self._cluster_dir is not None:

@@ -9,6 +9,7 @@ transaction runs again; without a window, or past it, the error reaches the call
 from __future__ import annotations
 
 import dataclasses
+import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -19,8 +20,8 @@ import pytest
 
 from render_runner.db import DatabaseUnavailable, Session, WarehouseConfig, open_database
 from tests.pg_server import PgServer, start_throwaway_cluster
-from tests.runner_process import rendered_users, start_go
-from tests.warehouse_fixtures import ScratchWarehouse, make_payload, postgres_warehouse
+from tests.runner_process import go_command, rendered_users
+from tests.warehouse_fixtures import ScratchWarehouse, make_payload, postgres_warehouse, runner_env
 
 pytestmark = [pytest.mark.postgres]
 
@@ -119,19 +120,30 @@ def test_go_survives_a_fast_restart_of_postgres_mid_run(own_cluster: PgServer, t
     users = 6
     wh: ScratchWarehouse = postgres_warehouse(tmp_path / "wh", own_cluster.dsn(own_cluster.create_database()))
     wh.write_payloads([make_payload(user_id) for user_id in range(1, users + 1)])
-    out = tmp_path / "out"
-    proc = start_go(wh, out, "--concurrency", "1", "--lease", "20")
-    try:
-        _wait_for(lambda: _count(wh, "smoke") >= 1 and _count(wh, "rendering") >= 1, proc, "a job done and one rendering")
-        restarted = time.monotonic()
-        own_cluster.restart_fast()
-        output, _ = proc.communicate(timeout=600)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
+    out, log_path = tmp_path / "out", tmp_path / "go.log"
+    with log_path.open("w") as log:
+        # PYTHONFAULTHANDLER: a runner that hangs is sent SIGABRT and prints every thread's stack
+        proc = subprocess.Popen(
+            go_command(out, "--concurrency", "1", "--lease", "20"),
+            env=runner_env(wh, PYTHONFAULTHANDLER="1"), stdout=log, stderr=subprocess.STDOUT, text=True,
+        )
+        try:
+            _wait_for(lambda: _count(wh, "smoke") >= 1 and _count(wh, "rendering") >= 1, proc, "a job done and one rendering", log_path)
+            restarted = time.monotonic()
+            own_cluster.restart_fast()
+            try:
+                proc.wait(timeout=300)
+            except subprocess.TimeoutExpired:
+                proc.send_signal(signal.SIGABRT)
+                proc.wait(timeout=30)
+                pytest.fail(f"go did not finish within 5 minutes of the restart; its threads:\n{log_path.read_text()[-8000:]}")
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    output = log_path.read_text()
     assert proc.returncode == 0, output[-4000:]
-    assert time.monotonic() - restarted < 300, "the run did not finish well within five minutes of the restart"
+    assert time.monotonic() - restarted < 300
     assert "database:" in output and "connection back" in output, output[-4000:]
     assert sorted(rendered_users(output)) == list(range(1, users + 1))  # each exactly once
     jobs = wh.jobs()
@@ -148,11 +160,11 @@ def _count(wh: ScratchWarehouse, status: str) -> int:
         return 0
 
 
-def _wait_for(condition, proc: subprocess.Popen[str], what: str, timeout_s: float = 600) -> None:  # type: ignore[no-untyped-def]
+def _wait_for(condition, proc: subprocess.Popen[str], what: str, log: Path, timeout_s: float = 600) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout_s
     while not condition():
         if proc.poll() is not None:
-            pytest.fail(f"the runner exited ({proc.returncode}) before {what}: {proc.communicate()[0][-3000:]}")
+            pytest.fail(f"the runner exited ({proc.returncode}) before {what}: {log.read_text()[-3000:]}")
         if time.monotonic() > deadline:
             pytest.fail(f"timed out waiting for {what}")
         time.sleep(0.2)

@@ -20,7 +20,9 @@ from render_runner.db import open_database
 from render_runner.profiles import load_config
 from render_runner.queue.queue import Job
 from render_runner.runner import Runner
+from render_runner.storage import open_storage
 from render_runner.storage.local import LocalStorage
+from tests.s3_server import SeaweedS3
 from tests.warehouse_fixtures import TEST_KEY_SECRET, ScratchWarehouse, duckdb_warehouse, make_payload, postgres_warehouse
 
 
@@ -45,6 +47,23 @@ def runner(warehouse: ScratchWarehouse, tmp_path: Path) -> Iterator[Runner]:
     config = load_config(warehouse.profiles_dir, warehouse.target)
     with open_database(config) as db:
         runner = Runner(db, LocalStorage(tmp_path / "out"), _Bundle(), TEST_KEY_SECRET.encode(), RunOptions(lease_s=1))  # type: ignore[arg-type]
+        runner.queue.ensure_table()
+        runner.queue.sync(runner.identity, release_orphans=False)
+        yield runner
+
+
+@pytest.fixture
+def s3_runner(tmp_path: Path, s3_server: SeaweedS3, s3_bucket: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Runner]:
+    """A runner on DuckDB storing into a bucket of the real S3-compatible server."""
+    for name, value in s3_server.env().items():
+        monkeypatch.setenv(name, value)
+    wh = duckdb_warehouse(tmp_path)
+    for key, value in wh.env.items():
+        monkeypatch.setenv(key, value)
+    wh.write_payloads([make_payload(i) for i in range(1, 3)])
+    with open_database(load_config(wh.profiles_dir, wh.target)) as db:
+        storage = open_storage(f"s3://{s3_bucket}/recaps")
+        runner = Runner(db, storage, _Bundle(), TEST_KEY_SECRET.encode(), RunOptions(lease_s=1))  # type: ignore[arg-type]
         runner.queue.ensure_table()
         runner.queue.sync(runner.identity, release_orphans=False)
         yield runner
@@ -104,3 +123,30 @@ def test_a_new_claim_deletes_the_temporary_files_an_earlier_claim_left(runner: R
     [second] = [j for j in runner.queue.claim(runner.runner_id, 10, 60) if j.user_id == first.user_id]
     runner._delete_abandoned_parts(second)
     assert not [p for p in left if p.exists()]
+
+
+@pytest.mark.s3
+def test_on_s3_the_file_is_staged_then_moved_and_a_stale_claim_leaves_nothing(s3_runner: Runner, s3_server: SeaweedS3, s3_bucket: str, tmp_path: Path) -> None:
+    client = s3_server.client()
+
+    def keys() -> list[str]:
+        return sorted(o["Key"] for o in client.list_objects_v2(Bucket=s3_bucket).get("Contents", []))
+
+    [fresh] = s3_runner.queue.claim(s3_runner.runner_id, 1, 60)
+    s3_runner._track(fresh)
+    (tmp_path / "a").mkdir()
+    uris = s3_runner._store(fresh, _files(tmp_path / "a", fresh))
+    assert uris is not None and len(keys()) == 2 and not [k for k in keys() if ".part-" in k]
+    video = next(k for k in keys() if k.endswith(".mp4"))
+    head = client.head_object(Bucket=s3_bucket, Key=video)
+    assert head["ContentType"] == "video/mp4"  # the move keeps what the upload set
+    assert client.get_object(Bucket=s3_bucket, Key=video)["Body"].read() == b"video of claim 1"
+
+    [stale] = s3_runner.queue.claim(s3_runner.runner_id, 1, 1)
+    s3_runner._track(stale)
+    time.sleep(1.5)
+    assert [j for j in s3_runner.queue.claim("another-runner", 10, 60) if j.user_id == stale.user_id]
+    (tmp_path / "b").mkdir()
+    before = keys()
+    assert s3_runner._store(stale, _files(tmp_path / "b", stale)) is None
+    assert keys() == before  # nothing of the stale claim: no final object, no temporary one

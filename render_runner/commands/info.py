@@ -103,7 +103,9 @@ def _warehouse(profiles_dir: Path | None, target: str | None) -> dict[str, Any]:
     if config.duckdb_path is not None:
         described["path"] = str(config.duckdb_path)
     if config.pg_dsn is not None:
-        described.update({k: config.pg_dsn.get(k) for k in ("host", "port", "user", "dbname", "sslmode")})
+        described.update({k: config.pg_dsn.get(k) for k in ("host", "port", "user", "dbname")})
+        if config.pg_dsn.get("sslmode"):
+            described["sslmode"] = config.pg_dsn["sslmode"]
     return described
 
 
