@@ -163,25 +163,30 @@ class Fleet:
                 pytest.fail(f"{what}: not within {timeout_s:.0f} s{last_error}\n{self.describe()}", pytrace=False)
             time.sleep(POLL_S)
 
-    def cut_while_holding(self, host: NetHost, timeout_s: float) -> list[dict[str, Any]]:
-        """Partition `host` at a moment its runner renders a job; returns the jobs it held when cut."""
-        return self._while_holding(host, "cut", host.partition, host.heal, timeout_s)
+    def cut_while_holding(self, timeout_s: float) -> tuple[NetHost, list[dict[str, Any]]]:
+        """Partition a runner host at a moment its runner renders a job: the host, and the jobs it held when cut."""
+        return self._while_holding("cut", lambda host: host.partition(), lambda host: host.heal(), timeout_s)
 
-    def pause_while_holding(self, host: NetHost, timeout_s: float) -> list[dict[str, Any]]:
-        """Stop every process on `host` at a moment its runner renders a job; returns the jobs it held."""
-        return self._while_holding(host, "paused", host.pause, host.resume, timeout_s)
+    def pause_while_holding(self, timeout_s: float) -> tuple[NetHost, list[dict[str, Any]]]:
+        """Stop every process on a runner host at a moment its runner renders a job: the host, and the jobs it held."""
+        return self._while_holding("paused", lambda host: host.pause(), lambda host: host.resume(), timeout_s)
 
-    def _while_holding(self, host: NetHost, what: str, act: Callable[[], object], undo: Callable[[], object], timeout_s: float) -> list[dict[str, Any]]:
-        """Once `act` is done nothing on the host can change the table, so the rows read then are
-        what it held. If it finished its job between the two reads, `undo` and wait for its next one."""
+    def _while_holding(
+        self, what: str, act: Callable[[NetHost], object], undo: Callable[[NetHost], object], timeout_s: float
+    ) -> tuple[NetHost, list[dict[str, Any]]]:
+        """`act` on the first host seen rendering a job (whichever runner started first). Once that
+        is done nothing on the host can change the table, so the rows read then are what it held;
+        if it finished its job between the two reads, `undo` and wait for its next one."""
         for _ in range(5):
-            self.wait_until(f"a job rendering on {host.name}", lambda jobs: self.held(jobs, host), timeout_s)
-            act()
+            host = self.wait_until(
+                "a runner rendering a job", lambda jobs: next((h for h in self.hosts if self.held(jobs, h)), None), timeout_s
+            )
+            act(host)
             held = self.held(self.jobs(), host)
             if held:
-                return held
-            undo()
-        pytest.fail(f"{host.name} finished its job before every try; it never held one when {what}\n{self.describe()}", pytrace=False)
+                return host, held
+            undo(host)
+        pytest.fail(f"each host {what} had just finished its job; none held one when {what}\n{self.describe()}", pytrace=False)
 
     # -- the bucket -----------------------------------------------------------------------------
     def keys_of(self, user_id: int) -> tuple[str, str]:
@@ -218,6 +223,27 @@ class Fleet:
         wrong = {n: c for n, c in codes.items() if expected.get(n) is not None and c != expected[n]}
         if wrong:
             pytest.fail(f"exit codes {codes}, expected {expected}\n{self.describe()}", pytrace=False)
+
+    def check_taken_over(self, host: NetHost, leases: dict[int, Any], stored: dict[str, list[str]] | None = None) -> None:
+        """The jobs `host` held when it was cut off, paused or killed (user -> when its lease ended)
+        were claimed again only after their lease ended, finished by a runner of another host, and
+        (with `stored`, a `snapshot` taken once they were finished) not written again since."""
+        jobs = self.jobs()
+        for user, lease_end in sorted(leases.items()):
+            job = jobs[user]
+            if self.host_of(job["rendered_by"]) == host.name:
+                pytest.fail(f"user {user} was recorded as rendered by {host.name}, the host that lost it\n{self.describe()}", pytrace=False)
+            if job["started_at"] < lease_end:
+                pytest.fail(
+                    f"user {user} was claimed again at {job['started_at']}, before the lease of {host.name} ended at {lease_end}\n{self.describe()}",
+                    pytrace=False,
+                )
+        if stored is not None and self.snapshot(set(leases)) != stored:
+            pytest.fail(
+                f"the objects of users {sorted(leases)} were written again after {host.name} came back (stale work stored):\n"
+                f"versions before {stored}\nversions after  {self.snapshot(set(leases))}\n{self.describe()}",
+                pytrace=False,
+            )
 
     def check_rendered_once(self) -> None:
         """Every user's render started once in the whole fleet: what failed was retried, not re-rendered."""
