@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
+from urllib.parse import urlsplit
 
 import typer
 from rich.console import Console
@@ -37,7 +38,7 @@ EXIT_INTERRUPTED = 130
 app = typer.Typer(
     help=(
         "Dream Recap render runner: reads recap_payloads from the warehouse that dbt built, renders one "
-        "video + poster per user with Remotion, stores them (local folder or S3) and tracks every job in "
+        "video + poster + share page per user with Remotion, stores them (local folder or S3) and tracks every job in "
         "the warehouse so a run can stop, crash or be split across machines without losing or "
         "duplicating a video."
     ),
@@ -114,6 +115,26 @@ def _parse_frames(frames: str | None) -> tuple[int, int] | None:
     if not match or int(match.group(1)) > int(match.group(2)):
         raise typer.BadParameter(f"{frames!r}: expected a range A-B with A <= B, like 0-59", param_hint="'--frames'")
     return int(match.group(1)), int(match.group(2))
+
+
+def _check_web_url(value: str | None, option: str) -> str | None:
+    """An absolute http(s) URL (for a page's link or address), else a usage error (exit 2)."""
+    if value is None or not value.strip():
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() or ord(c) < 32 for c in value.strip()):
+        raise typer.BadParameter(f"{value!r}: expected an absolute http:// or https:// URL", param_hint=f"'{option}'")
+    return value.strip()
+
+
+def _check_share_public(output: str, public: bool) -> None:
+    """`--share-public` with a folder output is a usage error (exit 2)."""
+    from render_runner.storage import StorageError, check_public_output
+
+    try:
+        check_public_output(output, public)
+    except StorageError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--share-public'") from None
 
 
 def _check_output(output: str) -> str:
@@ -229,6 +250,33 @@ def go(
     crf: Annotated[int, typer.Option("--crf", envvar="RECAP_CRF", min=0, max=51, help="x264 constant rate factor (lower = better, bigger).")] = 20,
     render_mode: RenderModeOption = RenderMode.sparse,
     soundtrack: SoundtrackOption = "default",
+    share_link: Annotated[
+        str | None,
+        typer.Option(
+            "--share-link",
+            envvar="RECAP_SHARE_LINK",
+            help="Where the call-to-action of each video's share page (<key>.html) goes, e.g. the app's store page (http/https). Default: no call to action.",
+        ),
+    ] = None,
+    share_public: Annotated[
+        bool,
+        typer.Option(
+            "--share-public",
+            envvar="RECAP_SHARE_PUBLIC",
+            help=(
+                "S3 only: store video, poster and share page readable by anyone under their unguessable keys (link previews need it); "
+                "the page's preview tags then use the objects' URLs. Checked before the run. Default: private."
+            ),
+        ),
+    ] = False,
+    share_base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--share-base-url",
+            envvar="RECAP_SHARE_BASE_URL",
+            help="The public address of the output root (a CDN or web server in front of it): the share page's preview tags point there.",
+        ),
+    ] = None,
     log_format: LogFormatOption = LogFormat.text,
     progress_interval: Annotated[
         float,
@@ -251,7 +299,7 @@ def go(
     """
     from render_runner.commands.go import go as run_go
     from render_runner.commands.progress import make_progress, status_file_for
-    from render_runner.config import PROJECT_DIR, RenderSettings, RunOptions
+    from render_runner.config import PROJECT_DIR, RenderSettings, RunOptions, ShareSettings
     from render_runner.profiles import load_config
     from render_runner.render.soundtrack import resolve_soundtrack
     from render_runner.storage import open_storage
@@ -261,12 +309,16 @@ def go(
     # secret, the warehouse settings and a write + delete in the storage (errors, exit 1).
     frame_range = _parse_frames(frames)
     _check_output(output)
+    share = ShareSettings(
+        link=_check_web_url(share_link, "--share-link"), public=share_public, base_url=_check_web_url(share_base_url, "--share-base-url")
+    )
+    _check_share_public(output, share.public)
     secret = load_secret(PROJECT_DIR)
     config = load_config(profiles_dir, target)
     soundtrack_value = resolve_soundtrack(soundtrack)
     status_file = status_file_for(config.duckdb_path) if config.dialect == "duckdb" and config.duckdb_path else None
     with make_progress(log_format, verbose=verbose, status_file=status_file, interval_s=progress_interval) as progress:
-        storage = open_storage(output, s3_endpoint_url, probe=True)
+        storage = open_storage(output, s3_endpoint_url, probe=True, public=share.public)
         progress.message("start", f"warehouse {config.describe()} -> {storage.describe()}")
         settings = RenderSettings(
             jpeg_quality=jpeg_quality,
@@ -289,6 +341,7 @@ def go(
             settings=settings,
             limit=limit,
             max_payload_age_h=max_payload_age,
+            share=share,
         )
         result = run_go(config, storage, options, progress, secret)
         report, counts = result.report, result.counts
@@ -407,7 +460,7 @@ def export(
     dest: Annotated[Path | None, typer.Option("--to", help="Write the manifest here instead of stdout.")] = None,
     verbose: Verbose = False,
 ) -> None:
-    """Write the delivery manifest: user id, year, video and poster URL (or local path), size, duration."""
+    """Write the delivery manifest: user id, year, video, poster and share page URL (or local path), size, duration."""
     from render_runner.commands.export import manifest, save_manifest, write_manifest
     from render_runner.profiles import load_config
     from render_runner.queue.queue import open_queue

@@ -117,6 +117,27 @@ class RenderSettings:
 
 
 @dataclass(frozen=True)
+class ShareSettings:
+    """The share page stored beside each video (`<key>.html`, render_runner/share/page.py).
+
+    They decide the page's content, so they are part of the render identity (queue/identity.py): a
+    changed link or base URL renders the job again.
+    """
+
+    # --share-link: where the page's call-to-action goes (e.g. the app's store page); None: no call to action
+    link: str | None = None
+    # --share-public: video, poster and page are stored readable by anyone (S3 only), and the page's
+    # Open Graph tags point at their plain object URLs
+    public: bool = False
+    # --share-base-url: the public address of the output root (a CDN or web server in front of the
+    # storage); the Open Graph tags point there. Wins over --share-public's object URLs.
+    base_url: str | None = None
+
+    def as_identity(self) -> dict[str, Any]:
+        return {"link": self.link, "public": self.public, "base_url": self.base_url}
+
+
+@dataclass(frozen=True)
 class RunOptions:
     """What `render-runner go` was asked to do (the CLI fills it from options and RECAP_* variables)."""
 
@@ -133,3 +154,4 @@ class RunOptions:
     reconnect_s: float = 300.0  # how long a broken database connection is retried before the run stops
     statement_timeout_s: float = 30.0  # the server cancels (and the runner retries) a statement stuck longer
     max_payload_age_h: float = 24.0  # warn when recap_payloads was built longer ago than this
+    share: ShareSettings = field(default_factory=ShareSettings)

@@ -35,8 +35,10 @@ from render_runner.render.bundle import VideoBundle
 from render_runner.render.contract import parse_payload
 from render_runner.render.pool import RenderError, RenderPool, RenderResult
 from render_runner.scratch import make_scratch_dir
+from render_runner.share.page import CONTENT_TYPE as PAGE_CONTENT_TYPE
+from render_runner.share.page import ShareText, page_media, write_page
 from render_runner.storage.base import Storage, StorageError
-from render_runner.storage.keys import object_key, poster_key, video_key
+from render_runner.storage.keys import object_key, page_key, poster_key, video_key
 
 # How often an idle runner looks for jobs held by dead runners of its own host (Postgres).
 DEAD_OWNER_CHECK_S = 5.0
@@ -107,7 +109,7 @@ class Runner:
         self.secret = secret
         self.options = options
         self.retry = RetryPolicy(max_attempts=options.max_attempts, backoff_s=options.retry_backoff_s, jitter=JITTER)
-        self.identity = RenderIdentity.of(bundle.version, options.settings, storage.location, secret)
+        self.identity = RenderIdentity.of(bundle.version, options.settings, storage.location, secret, options.share)
         self._fatal: str | None = None  # set when a storage error stops the run
         self.observer = observer or RunObserver()
         self.runner_id = new_runner_id()
@@ -190,6 +192,7 @@ class Runner:
                 for prefix in ("", SMOKE_PREFIX):
                     self.storage.delete(video_key(prefix, year, key))
                     self.storage.delete(poster_key(prefix, year, key))
+                    self.storage.delete(page_key(prefix, year, key))
             except (StorageError, OSError):
                 continue
             with self._db:
@@ -357,7 +360,7 @@ class Runner:
         job_dir.mkdir(parents=True, exist_ok=True)
         try:
             payload = parse_payload(job.payload_text)
-            video, poster = job_dir / "video.mp4", job_dir / "poster.jpg"
+            video, poster, page = job_dir / "video.mp4", job_dir / "poster.jpg", job_dir / "page.html"
             self._delete_abandoned_parts(job)
             result = pool.render(job.job_id, payload, video, poster, self.options.settings)
             if self._abort.is_set():
@@ -367,11 +370,13 @@ class Runner:
                 return self._abandon(job, lost)
             size = video.stat().st_size
             duration_s = _stored_duration(video, result, self.options.settings.frame_range)
+            self._write_page(job, page, result, duration_s)
             upload_started = time.monotonic()
-            stored = self._store(job, {"video": (video, "video/mp4"), "poster": (poster, "image/jpeg")})
+            files = {"video": (video, "video/mp4"), "poster": (poster, "image/jpeg"), "page": (page, PAGE_CONTENT_TYPE)}
+            stored = self._store(job, files)
             if stored is None:
                 return self._abandon(job, "lease taken over by another runner while storing; its files were not kept")
-            video_uri, poster_uri = stored["video"], stored["poster"]
+            video_uri, poster_uri, page_uri = stored["video"], stored["poster"], stored["page"]
             upload_s = time.monotonic() - upload_started
             if not self.identity.partial and was_partial(job.previous_settings):
                 self._delete_smoke_files(job)
@@ -382,13 +387,14 @@ class Runner:
                     identity=self.identity,
                     output_uri=video_uri,
                     poster_uri=poster_uri,
+                    page_uri=page_uri,
                     size_bytes=size,
                     render_ms=result.render_ms,
                     duration_s=duration_s,
                 )
             if not ok:
                 return self._abandon(job, "lease taken over by another runner")
-            self._delete_replaced_files(job, {video_uri, poster_uri})
+            self._delete_replaced_files(job, {video_uri, poster_uri, page_uri})
             self.report.done += 1
             self.report.render_ms.append(result.render_ms)
             metrics = JobMetrics(render_s=result.render_ms / 1000, upload_s=upload_s, cpu_s=result.cpu_s, bytes=size)
@@ -408,6 +414,24 @@ class Runner:
         self.report.lost_leases += 1
         self.observer.finished(job, "lost", reason)
         return "lost"
+
+    def _write_page(self, job: Job, page: Path, result: RenderResult, duration_s: float) -> None:
+        """The share page (render_runner/share/page.py) for the files `_store` is about to store."""
+        if result.share is None:
+            raise RenderError("the render worker returned no share page text", kind="render")
+        keys = self._final_keys(job, {name: (Path(), "") for name in ("video", "poster", "page")})
+        scale = self.options.settings.scale
+        media = page_media(
+            self.storage,
+            self.options.share,
+            video_key=keys["video"],
+            poster_key=keys["poster"],
+            page_key=keys["page"],
+            width=round(result.width * scale),
+            height=round(result.height * scale),
+            duration_s=duration_s,
+        )
+        write_page(page, ShareText.from_worker(result.share), media, self.options.share.link)
 
     def _store(self, job: Job, files: dict[str, tuple[Path, str]]) -> dict[str, str] | None:
         """Store the job's files (name -> (local path, content type)); their URIs, or None if the job was lost.
@@ -444,7 +468,7 @@ class Runner:
     def _final_keys(self, job: Job, files: dict[str, tuple[Path, str]]) -> dict[str, str]:
         key = object_key(job.user_id, job.recap_year, self.secret)
         prefix = SMOKE_PREFIX if self.identity.partial else ""
-        makers = {"video": video_key, "poster": poster_key}
+        makers = {"video": video_key, "poster": poster_key, "page": page_key}
         return {name: makers[name](prefix, job.recap_year, key) for name in files}
 
     def _confirm(self, job: Job) -> bool:
@@ -489,7 +513,7 @@ class Runner:
         """Temporary files earlier claims of this job may have left (their runner died or lost the job)."""
         if job.claim <= 1:
             return
-        finals = self._final_keys(job, {"video": (Path(), ""), "poster": (Path(), "")})
+        finals = self._final_keys(job, {name: (Path(), "") for name in ("video", "poster", "page")})
         earlier = range(max(1, job.claim - ABANDONED_PARTS_LOOKBACK), job.claim)
         self._discard_parts(_part_key(key, claim) for key in finals.values() for claim in earlier)
 
@@ -499,6 +523,7 @@ class Runner:
         try:
             self.storage.delete(video_key(SMOKE_PREFIX, job.recap_year, key))
             self.storage.delete(poster_key(SMOKE_PREFIX, job.recap_year, key))
+            self.storage.delete(page_key(SMOKE_PREFIX, job.recap_year, key))
         except StorageError as exc:
             self.observer.upload_retry(job, f"could not delete the smoke files: {exc}")
 

@@ -144,6 +144,9 @@ def go_plain(wh: ScratchWarehouse, *args: str, env: dict[str, str] | None = None
         (["--output", "s3:/b/x"], {}, 2, r"did you mean s3://"),
         (["--output", "s3://bucket/../x"], {}, 2, r"the prefix has a '\.\.' segment"),
         ([], {"RECAP_KEY_SECRET": "a"}, 1, r"it needs at least 32 .*secrets\.token_urlsafe\(32\)"),
+        (["--share-link", "javascript:alert(1)"], {}, 2, r"Invalid value for '--share-link'.*expected an absolute http:// or https:// URL"),
+        (["--share-base-url", "cdn.example.com/recaps"], {}, 2, r"Invalid value for '--share-base-url'.*expected an absolute http"),
+        (["--share-public"], {}, 2, r"Invalid value for '--share-public'.*needs an S3 output.*--share-base-url"),
         (
             ["--frames", "0-99999"],
             {},
@@ -151,7 +154,8 @@ def go_plain(wh: ScratchWarehouse, *args: str, env: dict[str, str] | None = None
             r"--frames 0-99999 is past the end of the video: the shortest video in recap_payloads has \d+ frames, so the valid range is 0-\d+",
         ),
     ],
-    ids=["preset", "mode", "frames-syntax", "gs", "s3-one-slash", "dotdot", "weak-secret", "frames-too-long"],
+    ids=["preset", "mode", "frames-syntax", "gs", "s3-one-slash", "dotdot", "weak-secret", "share-link", "share-base-url", "share-public-folder",
+         "frames-too-long"],
 )
 def test_bad_settings_and_weak_secrets_stop_the_run_before_any_claim(
     duck: ScratchWarehouse, tmp_path: Path, args: list[str], env: dict[str, str], code: int, message: str

@@ -48,6 +48,7 @@ def test_a_smoke_run_then_a_full_run_leaves_only_full_videos(duck: ScratchWareho
     videos = sorted(out.rglob("*.mp4"))
     assert [v.parent.relative_to(out).as_posix() for v in videos] == ["2026", "2026"]  # the smoke files are gone
     assert len(list(out.rglob("*.jpg"))) == 2
+    assert sorted(p.with_suffix(".mp4") for p in out.rglob("*.html")) == videos  # smoke pages too; one page beside each video
     recorded = _recorded(duck)
     for video in videos:
         probe = ffprobe(video)
@@ -68,7 +69,7 @@ def test_a_new_output_or_render_setting_renders_again(duck: ScratchWarehouse, tm
     assert sorted(rendered_users(moved.stderr)) == [1, 2]  # the files are not in the new place yet
     assert len(list(second.rglob("*.mp4"))) == 2
     assert all(Path(o).is_relative_to(second) for *_, o in _recorded(duck).values())
-    assert list(first.rglob("*.mp4")) == [] and list(first.rglob("*.jpg")) == []  # no copy outlives its job row
+    assert [p for p in first.rglob("*") if p.is_file()] == []  # no copy (video, poster, page) outlives its job row
     assert rendered_users(run_go(duck, second).stderr) == []
     assert sorted(rendered_users(run_go(duck, second, "--crf", "30").stderr)) == [1, 2]
     assert sorted(rendered_users(run_go(duck, second, "--crf", "30", "--render-mode", "full").stderr)) == [1, 2]
@@ -84,19 +85,19 @@ def test_deleting_an_account_erases_its_files_and_manifest_row(duck: ScratchWare
     assert first.returncode == 0, first.stderr[-3000:]
     leaver, stays = sorted(rendered_users(first.stderr))
     [waiting] = sorted({1, 2, 3} - {leaver, stays})
-    leaver_files = [Path(u) for u in duck.execute(f'select output_uri, poster_uri from "{duck.schema}".render_jobs where user_id = %s', [leaver])[0]]
-    assert all(p.exists() for p in leaver_files)
+    leaver_files = [Path(u) for u in duck.execute(f'select output_uri, poster_uri, page_uri from "{duck.schema}".render_jobs where user_id = %s', [leaver])[0]]
+    assert len(leaver_files) == 3 and all(p.exists() for p in leaver_files)  # video, poster, share page
 
     stay = [stays]
     duck.write_payloads([make_payload(stays)])  # two accounts deleted: one rendered, one still pending
     after = run_go(duck, out, full=True)
     assert after.returncode == 0, after.stderr[-3000:]
     assert rendered_users(after.stderr) == []
-    assert "deleted 2 stored files of 1 jobs" in after.stderr
+    assert "deleted 3 stored files of 1 jobs" in after.stderr
     assert f"user {leaver}" not in after.stderr and f"Dreamer {leaver}" not in after.stderr  # counts only, never who
     assert "0 left" in after.stderr  # nothing it will not render is reported as left
     assert not any(p.exists() for p in leaver_files)
-    assert len(list(out.rglob("*.mp4"))) == len(stay)
+    assert len(list(out.rglob("*.mp4"))) == len(list(out.rglob("*.html"))) == len(stay)
     jobs = _recorded(duck)
     assert jobs[leaver][0] == jobs[waiting][0] == "withdrawn" and jobs[leaver][3] is None
     assert [r["user_id"] for r in _export(duck, out)] == stay

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from render_runner.config import RenderSettings
+import pytest
+
+from render_runner.config import RenderSettings, ShareSettings
 from render_runner.queue.identity import RenderIdentity, was_partial
+from render_runner.share import page
 
 
 def test_render_identity_names_every_pixel_setting_and_never_the_secret() -> None:
@@ -17,3 +20,20 @@ def test_render_identity_names_every_pixel_setting_and_never_the_secret() -> Non
     assert RenderIdentity.of("v1", RenderSettings(), "/out", b"t" * 40).location != base.location
     smoke = RenderIdentity.of("v1", RenderSettings(frame_range=(0, 4)), "/out", secret)
     assert smoke.partial and smoke.finished_status == "smoke" and was_partial(smoke.settings) and not was_partial(base.settings)
+
+
+def test_the_share_pages_options_are_part_of_the_identity() -> None:
+    """They decide the page stored with the video: a new link, base URL or --share-public renders again."""
+    secret = b"s" * 40
+    base = RenderIdentity.of("v1", RenderSettings(), "/out", secret)
+    assert base == RenderIdentity.of("v1", RenderSettings(), "/out", secret, ShareSettings())
+    changes = [ShareSettings(link="https://a.example/app"), ShareSettings(public=True), ShareSettings(base_url="https://cdn.example/r")]
+    settings = {RenderIdentity.of("v1", RenderSettings(), "/out", secret, share).settings for share in changes}
+    assert len(settings) == 3 and base.settings not in settings
+    assert RenderIdentity.of("v1", RenderSettings(), "/out", secret, ShareSettings(link="https://b.example/app")).settings not in settings
+
+
+def test_a_changed_page_template_is_a_changed_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = RenderIdentity.of("v1", RenderSettings(), "/out", b"s" * 40)
+    monkeypatch.setattr(page, "PAGE_VERSION", "0" * 16)
+    assert RenderIdentity.of("v1", RenderSettings(), "/out", b"s" * 40).settings != before.settings

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.html_page import Page
 from tests.runner_process import ffprobe, rendered_users, run_go, start_go, status_json
 from tests.warehouse_fixtures import ScratchWarehouse, duckdb_warehouse, make_payload, postgres_warehouse
 
@@ -40,7 +41,7 @@ def test_go_renders_each_user_once_and_a_rerun_renders_nothing(duck: ScratchWare
     assert first.returncode == 0, first.stderr[-3000:]
     assert sorted(rendered_users(first.stderr)) == [1, 2, 3]
     videos = _videos(out)
-    assert len(videos) == 3 and len(sorted(out.rglob("*.jpg"))) == 3
+    assert len(videos) == 3 and len(sorted(out.rglob("*.jpg"))) == 3 and len(sorted(out.rglob("*.html"))) == 3
     assert all(v.parent.name == "2026" and len(v.stem) == 32 for v in videos)  # <year>/<hmac key>.mp4
     probe = ffprobe(videos[0])
     assert (probe["codec_name"], probe["width"], probe["height"], int(probe["nb_read_frames"])) == ("h264", 270, 480, 5)
@@ -52,6 +53,35 @@ def test_go_renders_each_user_once_and_a_rerun_renders_nothing(duck: ScratchWare
     assert again.returncode == 0, again.stderr[-3000:]
     assert rendered_users(again.stderr) == []
     assert "0 new, 0 changed, 0 done, 0 failed, 0 to render (3 smoke)" in again.stderr
+
+
+def test_each_video_gets_a_share_page_beside_it_pointing_at_its_own_files(duck: ScratchWarehouse, tmp_path: Path) -> None:
+    nameless = make_payload(2)
+    nameless["user"].update(name=None, locale="fr-CA")
+    duck.write_payloads([make_payload(1), nameless])
+    out = tmp_path / "out"
+    link = "https://apps.example.com/dream-recap?from=share"
+    first = run_go(duck, out, "--share-link", link)
+    assert first.returncode == 0, first.stderr[-3000:]
+    jobs = duck.jobs()
+    for user_id, job in jobs.items():
+        video, poster, page_file = Path(job["output_uri"]), Path(job["poster_uri"]), Path(job["page_uri"])
+        assert page_file == video.with_suffix(".html") and poster == video.with_suffix(".jpg") and page_file.is_file()
+        page = Page(page_file.read_text(encoding="utf-8"))
+        assert page.meta("og:video") == video.name and page.meta("og:image") == page.meta("twitter:image") == poster.name
+        assert page.all("source")[0]["src"] == video.name and page.all("video")[0]["poster"] == poster.name
+        assert (page.meta("og:video:width"), page.meta("og:video:height")) == ("270", "480")  # the stored file's size (--scale 0.25)
+        assert page.meta("twitter:card") and page.meta("og:video:type") == "video/mp4"
+        assert [a["href"] for a in page.all("a") if a.get("class") == "cta"] == [link]
+        if user_id == 1:
+            assert page.all("html")[0]["lang"] == "en" and page.texts["title"] == "Dreamer 1’s 2026 in dreams"
+        else:
+            assert page.all("html")[0]["lang"] == "fr-CA" and page.texts["title"] == "Mon année 2026 en rêves"
+    assert rendered_users(run_go(duck, out, "--share-link", link).stderr) == []
+    relinked = run_go(duck, out, "--share-link", "https://apps.example.com/other")
+    assert sorted(rendered_users(relinked.stderr)) == [1, 2]  # the page's options are part of the render identity
+    assert 'href="https://apps.example.com/other"' in Path(duck.jobs()[1]["page_uri"]).read_text(encoding="utf-8")
+    assert len(list(out.rglob("*.html"))) == 2
 
 
 def test_changing_one_users_data_rerenders_only_that_user(duck: ScratchWarehouse, tmp_path: Path) -> None:

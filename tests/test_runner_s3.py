@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.html_page import Page
 from tests.runner_process import RUNNER, go_command, render_starts, rendered_users
 from tests.s3_server import SeaweedS3
 from tests.warehouse_fixtures import ScratchWarehouse, make_payload, postgres_warehouse, runner_env
@@ -52,7 +53,11 @@ def test_videos_are_private_objects_and_export_presigns_them(pg: ScratchWarehous
     log, _ = proc.communicate(timeout=600)
     assert proc.returncode == 0, log[-3000:]
     keys = sorted(o["Key"] for o in s3.client().list_objects_v2(Bucket=bucket)["Contents"])
-    assert len(keys) == 4 and all(k.startswith("recaps/2026/") for k in keys)
+    assert len(keys) == 6 and all(k.startswith("recaps/2026/") for k in keys)  # video, poster and share page of each
+    pages = [k for k in keys if k.endswith(".html")]
+    assert len(pages) == 2 and {k.removesuffix(".html") for k in pages} == {k.rsplit(".", 1)[0] for k in keys}
+    head = s3.client().head_object(Bucket=bucket, Key=pages[0])
+    assert head["ContentType"].split(";")[0] == "text/html"
 
     manifest = subprocess.run(
         [RUNNER, "export", "--output", f"s3://{bucket}/recaps", "--format", "jsonl", "--expires", "1h"],
@@ -63,9 +68,12 @@ def test_videos_are_private_objects_and_export_presigns_them(pg: ScratchWarehous
     assert sorted(r["user_id"] for r in rows) == [1, 2]
     with urllib.request.urlopen(rows[0]["video_url"], timeout=10) as response:
         assert response.read(8)[4:8] == b"ftyp"  # an MP4
-    plain = f"{s3.endpoint_url}/{bucket}/{keys[0]}"
-    with pytest.raises(urllib.error.HTTPError):
-        urllib.request.urlopen(plain, timeout=10)  # not public
+    with urllib.request.urlopen(rows[0]["page_url"], timeout=10) as response:
+        assert response.headers["Content-Type"].startswith("text/html") and b'property="og:video"' in response.read()
+    for key in keys:
+        with pytest.raises(urllib.error.HTTPError) as denied:
+            urllib.request.urlopen(f"{s3.endpoint_url}/{bucket}/{key}", timeout=10)  # not public: not the video, poster or page
+        assert denied.value.code == 403
 
 
 def test_s3_outage_mid_run_is_retried_and_the_run_finishes(pg: ScratchWarehouse, fresh_s3_server: SeaweedS3) -> None:
@@ -83,7 +91,7 @@ def test_s3_outage_mid_run_is_retried_and_the_run_finishes(pg: ScratchWarehouse,
     assert "retry user" in log  # uploads failed during the outage and were retried
     assert sorted(rendered_users(log)) == [1, 2, 3, 4]
     assert all(j["status"] == "smoke" for j in pg.jobs().values())
-    assert len(s3.client().list_objects_v2(Bucket=bucket)["Contents"]) == 8
+    assert len(s3.client().list_objects_v2(Bucket=bucket)["Contents"]) == 12  # video, poster, page each
 
 
 def test_s3_down_for_good_marks_jobs_failed_then_retry_failed_completes(pg: ScratchWarehouse, fresh_s3_server: SeaweedS3) -> None:
@@ -127,7 +135,7 @@ def test_an_s3_outage_during_upload_retries_the_upload_not_the_render(pg: Scratc
     assert render_starts(text) == [1] and rendered_users(text) == [1]  # rendered once, stored after the outage
     job = pg.jobs()[1]
     assert (job["status"], job["attempts"]) == ("smoke", 1)
-    assert len(s3.client().list_objects_v2(Bucket=bucket)["Contents"]) == 2
+    assert len(s3.client().list_objects_v2(Bucket=bucket)["Contents"]) == 3
 
 
 def test_storage_refusing_every_upload_stops_the_run_instead_of_burning_every_job(pg: ScratchWarehouse, fresh_s3_server: SeaweedS3) -> None:
@@ -145,3 +153,42 @@ def test_storage_refusing_every_upload_stops_the_run_instead_of_burning_every_jo
     queued = pg.execute("select count(*) from information_schema.tables where table_name = 'render_jobs'")[0][0]
     jobs = pg.jobs() if queued else {}
     assert all(j["status"] == "pending" and j["attempts"] == 0 for j in jobs.values())  # nothing burned, nothing failed
+
+
+def _public_read_policy(bucket: str, prefix: str) -> str:
+    """What an operator adds for --share-public where object ACLs are ignored (SeaweedFS) or refused (AWS)."""
+    statement = {"Sid": "DreamRecapShare", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/{prefix}/*"}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+def test_share_public_stores_video_poster_and_page_readable_by_anyone(pg: ScratchWarehouse, fresh_s3_server: SeaweedS3) -> None:
+    s3 = fresh_s3_server
+    bucket = s3.create_bucket()
+    s3.client().put_bucket_policy(Bucket=bucket, Policy=_public_read_policy(bucket, "recaps"))
+    pg.write_payloads([make_payload(1)])
+    proc = _go(pg, s3, f"s3://{bucket}/recaps", "--share-public")
+    log, _ = proc.communicate(timeout=600)
+    assert proc.returncode == 0, log[-3000:]
+    job = pg.jobs()[1]
+    objects = [job["output_uri"], job["poster_uri"], job["page_uri"]]
+    assert [o.rsplit(".", 1)[1] for o in objects] == ["mp4", "jpg", "html"]
+    public = {o.rsplit(".", 1)[1]: f"{s3.endpoint_url}/{o.removeprefix('s3://')}" for o in objects}
+    with urllib.request.urlopen(public["html"], timeout=10) as response:  # anonymous, as a link preview fetches it
+        assert response.headers["Content-Type"].startswith("text/html")
+        page = Page(response.read().decode("utf-8"))
+    assert page.meta("og:video") == public["mp4"] and page.meta("og:image") == page.meta("twitter:image") == public["jpg"]
+    assert page.meta("og:url") == public["html"]
+    with urllib.request.urlopen(page.meta("og:video"), timeout=10) as response:
+        assert response.read(8)[4:8] == b"ftyp"
+    with urllib.request.urlopen(page.meta("og:image"), timeout=10) as response:
+        assert response.headers["Content-Type"] == "image/jpeg"
+
+
+def test_share_public_on_a_bucket_that_keeps_objects_private_stops_before_rendering(pg: ScratchWarehouse, s3_server: SeaweedS3) -> None:
+    bucket = s3_server.create_bucket()  # no policy: SeaweedFS ignores the public-read ACL
+    pg.write_payloads([make_payload(1)])
+    proc = subprocess.run(go_command(f"s3://{bucket}/recaps", "--share-public"), env=_env(pg, s3_server), capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    assert "not readable by anyone" in proc.stderr and f"arn:aws:s3:::{bucket}/recaps/*" in proc.stderr
+    assert render_starts(proc.stdout + proc.stderr) == []
+    assert "Contents" not in s3_server.client().list_objects_v2(Bucket=bucket)  # the probe object was deleted too

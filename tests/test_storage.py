@@ -33,7 +33,7 @@ from render_runner.storage import (
 )
 from render_runner.storage import local as local_storage
 from render_runner.storage import s3 as s3_storage
-from render_runner.storage.keys import object_key, poster_key, video_key
+from render_runner.storage.keys import object_key, page_key, poster_key, video_key
 from render_runner.storage.secret import SECRET_ENV_VAR, load_secret
 from tests.s3_server import SeaweedS3
 
@@ -62,6 +62,7 @@ def test_object_key_changes_with_user_year_and_secret() -> None:
 def test_video_and_poster_keys_have_no_leading_slash_without_prefix() -> None:
     assert video_key("", 2024, "abc") == "2024/abc.mp4"
     assert poster_key("", 2024, "abc") == "2024/abc.jpg"
+    assert page_key("", 2024, "abc") == "2024/abc.html"
     assert video_key("recaps/", 2024, "abc") == "recaps/2024/abc.mp4"
 
 
@@ -207,6 +208,41 @@ def test_s3_put_stores_under_the_prefix_with_the_content_type(moto_bucket: str, 
     head = boto3.client("s3").head_object(Bucket=moto_bucket, Key="recaps/2024/abc.mp4")
     assert head["ContentType"] == "video/mp4"
     assert storage.exists("2024/abc.mp4") and storage.size("2024/abc.mp4") == 5
+
+
+ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
+
+
+def _grantees(bucket: str, key: str) -> list[str]:
+    grants = boto3.client("s3").get_object_acl(Bucket=bucket, Key=key)["Grants"]
+    return [g["Grantee"].get("URI") or g["Grantee"].get("ID", "") for g in grants]
+
+
+def test_s3_objects_are_private_unless_shared_publicly(moto_bucket: str, tmp_path: Path) -> None:
+    open_storage(f"s3://{moto_bucket}").put(write_file(tmp_path / "a.html", b"<p>"), "2024/private.html", "text/html")
+    public = open_storage(f"s3://{moto_bucket}", public=True)
+    public.put(write_file(tmp_path / "b.html", b"<p>"), "2024/public.html", "text/html")
+    assert ALL_USERS not in _grantees(moto_bucket, "2024/private.html")
+    assert ALL_USERS in _grantees(moto_bucket, "2024/public.html")
+    assert public.public_url("2024/public.html") == f"https://{moto_bucket}.s3.us-east-1.amazonaws.com/2024/public.html"
+
+
+def test_a_bucket_that_refuses_object_acls_gets_public_objects_without_one(moto_bucket: str, tmp_path: Path) -> None:
+    """AWS buckets with ACLs disabled (the default since 2023) refuse the header: public reads are then the bucket policy's."""
+    storage = open_storage(f"s3://{moto_bucket}", public=True)
+    sent: list[str | None] = []
+
+    def refuse_acls(params: dict[str, Any], **_: Any) -> None:
+        sent.append(params.get("ACL"))
+        if "ACL" in params:
+            error = {"Code": "AccessControlListNotSupported", "Message": "The bucket does not allow ACLs"}
+            raise ClientError({"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}}, "PutObject")  # type: ignore[arg-type]
+
+    storage.client.meta.events.register("provide-client-params.s3.PutObject", refuse_acls)
+    storage.put(write_file(tmp_path / "v.mp4", b"video"), "2024/a.mp4", "video/mp4")
+    storage.put(write_file(tmp_path / "p.jpg", b"poster"), "2024/a.jpg", "image/jpeg")
+    assert sent == ["public-read", None, None]  # refused once, then never sent again
+    assert storage.exists("2024/a.mp4") and storage.exists("2024/a.jpg")
 
 
 def test_s3_lookups_of_a_missing_object_say_so(moto_bucket: str) -> None:

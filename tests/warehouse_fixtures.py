@@ -133,7 +133,7 @@ class ScratchWarehouse:
             )
 
     def jobs(self) -> dict[int, dict[str, Any]]:
-        cols = ["user_id", "status", "attempts", "last_error", "output_uri", "poster_uri", "rendered_by", "payload_hash", "lease_owner"]
+        cols = ["user_id", "status", "attempts", "last_error", "output_uri", "poster_uri", "page_uri", "rendered_by", "payload_hash", "lease_owner"]
         rows = self.execute(f'select {", ".join(cols)} from "{self.schema}".render_jobs order by user_id')
         return {int(r[0]): dict(zip(cols, r, strict=True)) for r in rows}
 

@@ -9,6 +9,7 @@ export {InvalidPayloadError, parsePayload, recapPayloadSchema, type RecapPayload
 export {buildStoryboard, type Storyboard} from './storyboard';
 export {getTimeline, timelineOf, type Timeline, type TimelineScene} from './timeline';
 export {resolveLocale, makeFormatter, LANGUAGES} from './i18n';
+export {shareText, type ShareText} from './share';
 export {FPS, HEIGHT, WIDTH} from './timing';
 
 /** The zod schema as JSON Schema (draft 2020-12), for the drift check against schemas/. */

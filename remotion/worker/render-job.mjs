@@ -3,6 +3,7 @@
 //
 // Either way the video is rendered without sound into a scratch folder, then joined with its
 // soundtrack (encode/audio.mjs: cached per soundtrack and length) by stream copy into job.video.
+// The reply also carries the share page's words (src/share.ts), which the runner puts in the page.
 import {renderMedia, renderStill, selectComposition} from '@remotion/renderer';
 import path from 'node:path';
 import {resolveCompositions} from './compositions.mjs';
@@ -22,7 +23,7 @@ const defaults = {jpegQuality: 80, x264Preset: 'veryfast', crf: 20, tabs: 1, tim
 
 /**
  * job: {payload, video: path|null, poster: path|null, scale, frameRange: [a, b]|null, settings}
- * (render-worker.mjs describes it). Returns the reply's figures: {video, sparse, renderMs}.
+ * (render-worker.mjs describes it). Returns the reply's figures: {video, sparse, audio, share, renderMs}.
  */
 export const renderJob = async ({job, serveUrl, browser}) => {
   const started = Date.now();
@@ -32,7 +33,10 @@ export const renderJob = async ({job, serveUrl, browser}) => {
   const delayRenderTimeout = Math.max(7000, Math.min(settings.timeoutMs, 30000));
   const common = {serveUrl, inputProps: job.payload, puppeteerInstance: browser, logLevel: 'error', timeoutInMilliseconds: delayRenderTimeout};
   const result = {};
-  const resolved = resolveCompositions(await loadLib(serveUrl), job.payload);
+  const lib = await loadLib(serveUrl);
+  const resolved = resolveCompositions(lib, job.payload);
+  // The share page's words in the user's language (src/share.ts); the runner writes the page.
+  result.share = lib.shareText(resolved.recap.props);
   if (job.video) {
     // "full" (Remotion's renderMedia, the reference the sparse path is tested against) resolves
     // the composition in the page, as the Remotion CLI does; a frame range always renders "full".

@@ -11,7 +11,9 @@
 //         it falls back to "full" (renderMedia). soundtrack: worker/encode/audio.mjs. One job:
 //         worker/render-job.mjs.
 //   reply {"id", "ok": true, "video": {durationInFrames, fps, width, height}, "audio": {cached, ms},
+//          "share": {lang, appName, name, year, title, description, line, cta, noVideo, download},
 //          "renderMs", "rssBytes"}
+//         share: the share page's words in the user's language (src/share.ts), plain text.
 //         {"id", "ok": false, "kind": "invalid_payload"|"render", "error": "one readable line"}
 //   first line after start: {"event": "ready", "pid": n}
 import {openBrowser} from '@remotion/renderer';

@@ -1,7 +1,9 @@
 """`render-runner export`: the delivery manifest of every finished video, as CSV or JSON lines.
 
-One record per done job: user id, year, where to fetch the video and the poster (a presigned URL
-on S3, an absolute path for a local folder), size and duration.
+One record per done job: user id, year, where to fetch the video, the poster and the share page (a
+presigned URL on S3, an absolute path for a local folder), size and duration. A presigned page URL
+shows the page, but its relative links to the video and poster carry no signature: on a private
+bucket the page's files must be served together (`--share-public`, or a CDN in front of the bucket).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from render_runner.files import atomic_path
 from render_runner.queue.stats import QueueStats
 from render_runner.storage.base import Storage
 
-FIELDS = ["user_id", "year", "video_url", "poster_url", "bytes", "duration_s"]
+FIELDS = ["user_id", "year", "video_url", "poster_url", "page_url", "bytes", "duration_s"]
 
 
 def manifest(stats: QueueStats, storage: Storage, expires_s: int) -> list[dict[str, Any]]:
@@ -26,6 +28,7 @@ def manifest(stats: QueueStats, storage: Storage, expires_s: int) -> list[dict[s
             "year": r["recap_year"],
             "video_url": storage.url(r["output_uri"], expires_s),
             "poster_url": storage.url(r["poster_uri"], expires_s) if r["poster_uri"] else "",
+            "page_url": storage.url(r["page_uri"], expires_s) if r["page_uri"] else "",
             "bytes": r["bytes"],
             "duration_s": r["duration_s"],
         }

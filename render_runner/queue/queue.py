@@ -208,19 +208,19 @@ class JobQueue:
         """Withdrawn jobs that still have stored files: (user, year, uris)."""
         rows = self.table.run(
             """
-            select user_id, recap_year, output_uri, poster_uri from {jobs}
-            where status = 'withdrawn' and (output_uri is not null or poster_uri is not null)
+            select user_id, recap_year, output_uri, poster_uri, page_uri from {jobs}
+            where status = 'withdrawn' and (output_uri is not null or poster_uri is not null or page_uri is not null)
             order by user_id, recap_year
             """,
             fetch=True,
         )
-        return [(int(u), int(y), [str(x) for x in (video, poster) if x]) for u, y, video, poster in rows]
+        return [(int(u), int(y), [str(x) for x in (video, poster, page) if x]) for u, y, video, poster, page in rows]
 
     def forget_files(self, user_id: int, recap_year: int) -> None:
         """After erasure: a withdrawn job keeps no trace of where its files were."""
         self.table.run(
             """
-            update {jobs} set output_uri = null, poster_uri = null, bytes = null, duration_s = null, updated_at = now()
+            update {jobs} set output_uri = null, poster_uri = null, page_uri = null, bytes = null, duration_s = null, updated_at = now()
             where user_id = %s and recap_year = %s and status = 'withdrawn'
             """,
             (user_id, recap_year),
@@ -259,7 +259,7 @@ class JobQueue:
                     + self.db.skip_locked("j")
                     + """
                     )
-                    returning user_id, recap_year, attempts, render_settings, output_uri, poster_uri, claim_count
+                    returning user_id, recap_year, attempts, render_settings, output_uri, poster_uri, page_uri, claim_count
                     """,
                     (owner, lease_s, limit),
                 )
@@ -269,8 +269,8 @@ class JobQueue:
             return []
         keys = {(int(r[0]), int(r[1])): int(r[2]) for r in rows}
         previous = {(int(r[0]), int(r[1])): r[3] for r in rows}
-        stored = {(int(r[0]), int(r[1])): tuple(str(u) for u in r[4:6] if u) for r in rows}
-        claims = {(int(r[0]), int(r[1])): int(r[6]) for r in rows}
+        stored = {(int(r[0]), int(r[1])): tuple(str(u) for u in r[4:7] if u) for r in rows}
+        claims = {(int(r[0]), int(r[1])): int(r[7]) for r in rows}
         payload_rows = self.table.run(
             """
             select user_id, recap_year, cast(payload as varchar), payload_hash
@@ -385,6 +385,7 @@ class JobQueue:
         identity: RenderIdentity,
         output_uri: str,
         poster_uri: str | None,
+        page_uri: str | None = None,
         size_bytes: int,
         render_ms: int,
         duration_s: float,
@@ -397,7 +398,7 @@ class JobQueue:
             """
             update {jobs} set status = %s, lease_owner = null, lease_expires_at = null,
                 payload_hash = %s, template_version = %s, render_settings = %s, storage_location = %s,
-                output_uri = %s, poster_uri = %s,
+                output_uri = %s, poster_uri = %s, page_uri = %s,
                 bytes = %s, render_ms = %s, duration_s = %s, last_error = null, rendered_by = %s,
                 finished_at = now(), updated_at = now()
             where user_id = %s and recap_year = %s and claim_count = %s
@@ -406,7 +407,7 @@ class JobQueue:
             """,
             (
                 identity.finished_status, job.payload_hash, identity.template_version, identity.settings, identity.location,
-                output_uri, poster_uri, size_bytes, render_ms, duration_s, owner,
+                output_uri, poster_uri, page_uri, size_bytes, render_ms, duration_s, owner,
                 job.user_id, job.recap_year, job.claim, owner, identity.finished_status, owner,
             ),
             fetch=True,

@@ -35,6 +35,7 @@ create table if not exists {{jobs}} (
     storage_location varchar,
     output_uri varchar,
     poster_uri varchar,
+    page_uri varchar,
     bytes bigint,
     render_ms bigint,
     duration_s double precision,
@@ -62,6 +63,8 @@ UPGRADES: dict[int, Sequence[str]] = {
     # the fencing token (issue 13): how many times the job was claimed; a claim's number must still
     # be the row's for its runner to store, complete or fail the job
     3: ("alter table {jobs} add column if not exists claim_count integer default 0",),  # DuckDB: no `not null` with `if not exists`
+    # the share page stored beside each video and poster (issue 15)
+    5: ("alter table {jobs} add column if not exists page_uri varchar",),
 }
 
 

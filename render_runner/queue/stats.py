@@ -127,10 +127,10 @@ class QueueStats:
         """Finished jobs, for the delivery manifest (`export`)."""
         rows = self.table.run(
             """
-            select user_id, recap_year, output_uri, poster_uri, bytes, duration_s
+            select user_id, recap_year, output_uri, poster_uri, page_uri, bytes, duration_s
             from {jobs} where status = 'done' order by recap_year, user_id
             """,
             fetch=True,
         )
-        keys = ("user_id", "recap_year", "output_uri", "poster_uri", "bytes", "duration_s")
+        keys = ("user_id", "recap_year", "output_uri", "poster_uri", "page_uri", "bytes", "duration_s")
         return [dict(zip(keys, r, strict=True)) for r in rows]

@@ -1,9 +1,9 @@
 """A pool of long-lived Node render workers (remotion/worker/render-worker.mjs).
 
 This module is the narrow boundary to Remotion: a payload and output paths go in, an MP4 and a
-JPEG poster come out. Each worker opens its browser once and renders many jobs; it is recycled
-after `recycle_after` renders, when its memory grows past `max_rss_bytes`, when it crashes, or
-when a render exceeds `timeout_s`.
+JPEG poster come out (with the share page's words in the user's language). Each worker opens its
+browser once and renders many jobs; it is recycled after `recycle_after` renders, when its memory
+grows past `max_rss_bytes`, when it crashes, or when a render exceeds `timeout_s`.
 
 Each worker process gets its own scratch folder, `RECAP_WORK_DIR`, inside the pool's work folder
 (the runner's own, or one the pool makes under `.render-cache/work`, swept when its pid is dead);
@@ -67,6 +67,9 @@ class RenderResult:
     # CPU-seconds of the worker's process tree (Node, Chromium, ffmpeg) during the render; it
     # renders one job at a time, so that is this job's cost. None where /proc is not readable.
     cpu_s: float | None = None
+    # the share page's words in the user's language (remotion/src/share.ts): lang, appName, name,
+    # year, title, description, line, cta, noVideo, download; render_runner/share/page.py uses them
+    share: dict[str, Any] | None = None
 
     @property
     def duration_s(self) -> float:
@@ -201,6 +204,7 @@ class RenderWorker:
             rss_bytes=self.last_rss,
             sparse=reply.get("sparse"),
             cpu_s=None if cpu_before is None or cpu_after is None else round(max(cpu_after - cpu_before, 0.0), 3),
+            share=reply.get("share"),
         )
 
     def kill(self) -> None:

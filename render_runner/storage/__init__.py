@@ -23,6 +23,7 @@ __all__ = [
     "StorageError",
     "check_key",
     "check_output",
+    "check_public_output",
     "open_storage",
     "probe_storage",
     "parse_s3_uri",
@@ -54,20 +55,36 @@ def check_output(output: str) -> str:
     return output
 
 
-def open_storage(output: str, s3_endpoint_url: str | None = None, settings: S3Settings | None = None, *, probe: bool = False) -> Storage:
+def check_public_output(output: str, public: bool) -> None:
+    """`--share-public` needs an S3 output: a folder has no public address of its own."""
+    if public and not output.startswith("s3://"):
+        raise StorageError(
+            "--share-public needs an S3 output (a folder has no public address); "
+            "for a folder served by a web server, give its address with --share-base-url",
+            transient=False,
+        )
+
+
+def open_storage(
+    output: str, s3_endpoint_url: str | None = None, settings: S3Settings | None = None, *, probe: bool = False, public: bool = False
+) -> Storage:
     """`s3://bucket/prefix` -> S3Storage (bucket checked now), a path -> a local folder; anything else is an error.
 
     `probe`: also write and delete a tiny object under the root, so that a storage that cannot be
     written (access denied, a read-only folder, a policy without delete) stops a run before it renders.
+    `public` (`--share-public`, S3 only): every object is stored readable by anyone; with `probe`,
+    the probe object is fetched without credentials first, so a bucket that keeps it private stops
+    the run with what to change.
     """
     check_output(output)
     storage: Storage
     if output.startswith("s3://"):
         bucket, prefix = parse_s3_uri(output)
-        s3 = S3Storage(bucket, prefix, endpoint_url=s3_endpoint_url, settings=settings or S3Settings())
+        s3 = S3Storage(bucket, prefix, endpoint_url=s3_endpoint_url, settings=settings or S3Settings(), public=public)
         s3.check_bucket()
         storage = s3
     else:
+        check_public_output(output, public)
         local = LocalStorage(Path(output.removeprefix("file://")).expanduser())
         local.ensure_root()
         storage = local
@@ -77,7 +94,10 @@ def open_storage(output: str, s3_endpoint_url: str | None = None, settings: S3Se
 
 
 def probe_storage(storage: Storage) -> None:
-    """Write, then delete, a tiny object under the storage root; a `StorageError` says why it failed."""
+    """Write, then delete, a tiny object under the storage root; a `StorageError` says why it failed.
+
+    A public S3 storage (`--share-public`) must also serve the object to anyone.
+    """
     key = f"{PROBE_PREFIX}{uuid.uuid4().hex}.txt"
     with tempfile.TemporaryDirectory(prefix="render-runner-probe-") as tmp:
         path = Path(tmp) / "probe.txt"
@@ -86,7 +106,15 @@ def probe_storage(storage: Storage) -> None:
             storage.put(path, key, "text/plain")
         except StorageError as exc:
             raise StorageError(f"cannot write to {storage.describe()}: {exc}", transient=exc.transient) from exc
+    not_public: StorageError | None = None
+    if isinstance(storage, S3Storage) and storage.public:
+        try:
+            storage.check_public(key)
+        except StorageError as exc:
+            not_public = exc
     try:
         storage.delete(key)
     except StorageError as exc:
         raise StorageError(f"cannot delete from {storage.describe()} (needed to erase withdrawn users' videos): {exc}", transient=exc.transient) from exc
+    if not_public is not None:
+        raise not_public

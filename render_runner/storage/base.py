@@ -68,6 +68,11 @@ class Storage(Protocol):
         """Where a person can fetch it: a presigned GET URL (S3) or an absolute path (local)."""
         ...
 
+    def public_url(self, relative_key: str) -> str | None:
+        """The plain, unsigned URL of the object (anyone can fetch it when it is public, see
+        `--share-public`); None for a local folder, which has no address of its own."""
+        ...
+
     def delete(self, relative_key: str) -> None:
         """Remove the object if present (smoke files a full render replaced, erasure, tests)."""
         ...

@@ -1,4 +1,4 @@
-"""Object keys that cannot be guessed: where a user's video and poster live in storage.
+"""Object keys that cannot be guessed: where a user's video, poster and share page live in storage.
 
 A key is an HMAC of the user id and year under a secret (`render_runner.storage.secret`), so
 knowing (or enumerating) user ids tells nobody where other users' videos are.
@@ -37,6 +37,11 @@ def video_key(prefix: str, year: int, key: str) -> str:
 def poster_key(prefix: str, year: int, key: str) -> str:
     """`<prefix>/<year>/<key>.jpg`: the poster still next to its video."""
     return _join(prefix, str(year), f"{key}.jpg")
+
+
+def page_key(prefix: str, year: int, key: str) -> str:
+    """`<prefix>/<year>/<key>.html`: the share page next to its video and poster (render_runner/share/page.py)."""
+    return _join(prefix, str(year), f"{key}.html")
 
 
 def _join(*parts: str) -> str:

@@ -75,6 +75,10 @@ class LocalStorage:
             return path
         return str(self.path_for(path))
 
+    def public_url(self, relative_key: str) -> None:
+        """A folder has no public address: `--share-base-url` gives the one of a server in front of it."""
+        return None
+
     def delete(self, relative_key: str) -> None:
         self.path_for(relative_key).unlink(missing_ok=True)
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import os
 import re
+import urllib.error
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,12 +114,20 @@ class S3Settings:
         )
 
 
+# Error codes of a bucket that refuses object ACLs (AWS with Object Ownership "bucket owner
+# enforced", the default since 2023; servers without ACL support): public reads come from its policy.
+_NO_ACL_CODES = {"AccessControlListNotSupported", "NotImplemented"}
+
+
 @dataclass
 class S3Storage:
     """A bucket and prefix, through boto3's standard credential chain. Objects stay private.
 
-    No ACL is sent: objects are private by default on S3, and buckets with ACLs disabled (the
-    AWS default since 2023) reject any ACL header. The endpoint comes from the argument, else
+    By default no ACL is sent: objects are private by default on S3, and buckets with ACLs
+    disabled (the AWS default since 2023) reject any ACL header. `public` (`--share-public`) asks
+    for `public-read` on every object; a bucket that refuses object ACLs gets none (its bucket
+    policy must then allow anonymous reads: `check_public` tells). Some servers (SeaweedFS, MinIO)
+    accept the header and ignore it. The endpoint comes from the argument, else
     `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL`, else AWS itself.
     """
 
@@ -125,7 +136,9 @@ class S3Storage:
     endpoint_url: str | None = None
     region: str | None = None
     settings: S3Settings = field(default_factory=S3Settings)
+    public: bool = False
     _client: S3Client = field(init=False, repr=False)
+    _send_acl: bool = field(default=True, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.prefix = self.prefix.strip("/")
@@ -184,29 +197,68 @@ class S3Storage:
         key = self.key_for(relative_key)
         uri = f"s3://{self.bucket}/{key}"
         try:
-            self._client.upload_file(
-                str(local_path),
-                self.bucket,
-                key,
-                ExtraArgs={"ContentType": content_type},
-                Config=self.settings.transfer_config(),
-            )
+            try:
+                self._upload(local_path, key, content_type)
+            except (ClientError, S3UploadFailedError) as exc:
+                if not (self.public and self._send_acl and _refuses_acls(exc)):
+                    raise
+                self._send_acl = False  # public reads are the bucket policy's job here
+                self._upload(local_path, key, content_type)
         except (BotoCoreError, ClientError, S3UploadFailedError, OSError) as exc:
             reason, transient = _describe_error(exc, self.endpoint_url)
             raise StorageError(f"S3 upload to {uri} failed: {reason}", transient=transient, every_job=_every_job(exc)) from exc
         return uri
 
     def move(self, from_key: str, to_key: str) -> str:
-        """Server-side copy to `to_key` (content type and metadata kept), then delete `from_key`."""
+        """Server-side copy to `to_key` (content type and metadata kept), then delete `from_key`.
+
+        A copy does not carry the source's ACL: a public storage asks for `public-read` again."""
         source, key = self.key_for(from_key), self.key_for(to_key)
         uri = f"s3://{self.bucket}/{key}"
         try:
-            self._client.copy_object(Bucket=self.bucket, Key=key, CopySource={"Bucket": self.bucket, "Key": source}, MetadataDirective="COPY")
+            extra = {"ACL": "public-read"} if self.public and self._send_acl else {}
+            self._client.copy_object(Bucket=self.bucket, Key=key, CopySource={"Bucket": self.bucket, "Key": source}, MetadataDirective="COPY", **extra)
             self._client.delete_object(Bucket=self.bucket, Key=source)
         except (BotoCoreError, ClientError) as exc:
             reason, transient = _describe_error(exc, self.endpoint_url)
             raise StorageError(f"S3 copy to {uri} failed: {reason}", transient=transient, every_job=_every_job(exc)) from exc
         return uri
+
+    def _upload(self, local_path: Path, key: str, content_type: str) -> None:
+        extra: dict[str, str] = {"ContentType": content_type}
+        if self.public and self._send_acl:
+            extra["ACL"] = "public-read"
+        self._client.upload_file(str(local_path), self.bucket, key, ExtraArgs=extra, Config=self.settings.transfer_config())
+
+    def public_url(self, relative_key: str) -> str:
+        """The object's plain URL: path style on an endpoint (`<endpoint>/<bucket>/<key>`), virtual-host
+        style on AWS. Anyone can fetch it only when the object is public (`--share-public`)."""
+        key = urllib.parse.quote(self.key_for(relative_key), safe="/")
+        if self.endpoint_url:
+            return f"{self.endpoint_url.rstrip('/')}/{self.bucket}/{key}"
+        region = self._client.meta.region_name or "us-east-1"
+        if "." in self.bucket:  # a dotted name breaks the TLS certificate of the virtual host
+            return f"https://s3.{region}.amazonaws.com/{self.bucket}/{key}"
+        return f"https://{self.bucket}.s3.{region}.amazonaws.com/{key}"
+
+    def check_public(self, relative_key: str) -> None:
+        """Fetch the object without credentials, as a link preview would; a `StorageError` says why that fails."""
+        url = self.public_url(relative_key)
+        try:
+            with urllib.request.urlopen(url, timeout=self.settings.read_timeout_s) as response:
+                response.read(1)
+        except urllib.error.HTTPError as exc:
+            root = f"s3://{self.bucket}/{self.prefix}" if self.prefix else f"s3://{self.bucket}"
+            resource = f"arn:aws:s3:::{self.bucket}/{self.prefix + '/' if self.prefix else ''}*"
+            raise StorageError(
+                f"--share-public: objects stored in {root} are not readable by anyone (HTTP {exc.code} for {url}): "
+                f"the bucket ignores or refuses object ACLs; allow anonymous s3:GetObject on {resource} in the bucket policy "
+                "(and turn off Block Public Access on AWS), or serve the files through a CDN and give its address with --share-base-url",
+                transient=False,
+            ) from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise StorageError(f"--share-public: could not fetch {url} without credentials: {reason}", transient=True) from None
 
     def _head(self, relative_key: str) -> dict[str, Any] | None:
         key = self.key_for(relative_key)
@@ -272,13 +324,24 @@ class S3Storage:
         return f"{root} at {self.endpoint_url}" if self.endpoint_url else root
 
 
+def _unwrap(exc: BaseException) -> BaseException:
+    """The real error behind boto3's S3UploadFailedError (a long, less useful message)."""
+    if isinstance(exc, S3UploadFailedError) and isinstance(exc.__context__, (ClientError, BotoCoreError)):
+        return exc.__context__
+    return exc
+
+
 def _every_job(exc: BaseException) -> bool:
     """Whether the error is about the bucket or the credentials rather than this one object."""
-    if isinstance(exc, S3UploadFailedError) and isinstance(exc.__context__, (ClientError, BotoCoreError)):
-        exc = exc.__context__
+    exc = _unwrap(exc)
     if isinstance(exc, (NoCredentialsError, PartialCredentialsError)):
         return True
     return isinstance(exc, ClientError) and _error_code(exc) in _EVERY_JOB_CODES
+
+
+def _refuses_acls(exc: BaseException) -> bool:
+    exc = _unwrap(exc)
+    return isinstance(exc, ClientError) and _error_code(exc) in _NO_ACL_CODES
 
 
 def _endpoint_from_env() -> str | None:
@@ -292,8 +355,7 @@ def _error_code(exc: ClientError) -> str:
 
 def _describe_error(exc: BaseException, endpoint_url: str | None) -> tuple[str, bool]:
     """(one-line reason, transient?) for anything boto3 or the filesystem raises."""
-    if isinstance(exc, S3UploadFailedError) and isinstance(exc.__context__, (ClientError, BotoCoreError)):
-        exc = exc.__context__  # boto3 wraps the real error in a long, less useful message
+    exc = _unwrap(exc)
     endpoint = endpoint_url or "the AWS S3 endpoint"
     if isinstance(exc, (EndpointConnectionError, ConnectionClosedError)):
         return f"could not connect to endpoint {endpoint}", True

@@ -57,4 +57,13 @@ export const de: Strings = {
 		topPlace: 'Top-Ort',
 		topEmotion: 'Top-Gefühl',
 	},
+	share: {
+		// „von“ rather than a genitive: no apostrophe rules for names ending in s, x or z.
+		title: (name, year) => (name === null ? `Mein Traumjahr ${year}` : `Das Traumjahr ${year} von ${name}`),
+		description: (count, year, p) => `${count} ${p === 'one' ? 'Traum' : 'Träume'} im Jahr ${year} notiert – in einem kurzen Video.`,
+		line: 'Ein Jahr voller Nächte in einer halben Minute.',
+		cta: 'Erstelle dein eigenes Traumjahr',
+		noVideo: 'Dieser Browser kann das Video hier nicht abspielen.',
+		download: 'Video herunterladen',
+	},
 };

@@ -57,4 +57,12 @@ export const en: Strings = {
 		topPlace: 'Top place',
 		topEmotion: 'Top emotion',
 	},
+	share: {
+		title: (name, year) => (name === null ? `My ${year} in dreams` : `${name}’s ${year} in dreams`),
+		description: (count, year, p) => `${count} ${p === 'one' ? 'dream' : 'dreams'} written down in ${year}, in one short video.`,
+		line: 'A whole year of nights in half a minute.',
+		cta: 'Make your own year in dreams',
+		noVideo: 'This browser cannot play the video here.',
+		download: 'Download the video',
+	},
 };

@@ -57,4 +57,12 @@ export const es: Strings = {
 		topPlace: 'Lugar n.º 1',
 		topEmotion: 'Emoción n.º 1',
 	},
+	share: {
+		title: (name, year) => (name === null ? `Mi ${year} en sueños` : `El ${year} en sueños de ${name}`),
+		description: (count, year, p) => `${count} ${p === 'one' ? 'sueño anotado' : 'sueños anotados'} en ${year}, en un video corto.`,
+		line: 'Un año de noches en medio minuto.',
+		cta: 'Crea tu propio año en sueños',
+		noVideo: 'Este navegador no puede reproducir el video aquí.',
+		download: 'Descargar el video',
+	},
 };

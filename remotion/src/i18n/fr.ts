@@ -58,4 +58,13 @@ export const fr: Strings = {
 		topPlace: 'Lieu n° 1',
 		topEmotion: 'Émotion n° 1',
 	},
+	share: {
+		// « de » before a name would need elision (d’Ana): « par » never does.
+		title: (name, year) => (name === null ? `Mon année ${year} en rêves` : `${year} en rêves, par ${name}`),
+		description: (count, year, p) => `${count} ${p === 'one' ? 'rêve noté' : 'rêves notés'} en ${year}, en une courte vidéo.`,
+		line: 'Une année de nuits en une demi-minute.',
+		cta: 'Crée ta propre année en rêves',
+		noVideo: 'Ce navigateur ne peut pas lire la vidéo ici.',
+		download: 'Télécharger la vidéo',
+	},
 };

@@ -57,4 +57,12 @@ export const it: Strings = {
 		topPlace: 'Luogo n. 1',
 		topEmotion: 'Emozione n. 1',
 	},
+	share: {
+		title: (name, year) => (name === null ? `Il mio ${year} in sogni` : `Il ${year} in sogni di ${name}`),
+		description: (count, year, p) => `${count} ${p === 'one' ? 'sogno annotato' : 'sogni annotati'} nel ${year}, in un breve video.`,
+		line: 'Un anno di notti in mezzo minuto.',
+		cta: 'Crea il tuo anno in sogni',
+		noVideo: 'Questo browser non può riprodurre il video qui.',
+		download: 'Scarica il video',
+	},
 };

@@ -58,4 +58,12 @@ export const ja: Strings = {
 		topPlace: 'トップの場所',
 		topEmotion: 'トップの感情',
 	},
+	share: {
+		title: (name, year) => (name === null ? `わたしの${year}年の夢` : `${name}さんの${year}年の夢`),
+		description: (count, year) => `${year}年に記録した夢は${count}件。短い動画にまとめました。`,
+		line: '一年分の夜を、30秒ほどで。',
+		cta: 'あなたの夢の一年をつくろう',
+		noVideo: 'このブラウザではここで動画を再生できません。',
+		download: '動画をダウンロード',
+	},
 };

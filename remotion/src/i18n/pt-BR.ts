@@ -58,4 +58,12 @@ export const ptBR: Strings = {
 		topPlace: 'Lugar nº 1',
 		topEmotion: 'Emoção nº 1',
 	},
+	share: {
+		title: (name, year) => (name === null ? `Meu ${year} em sonhos` : `O ${year} em sonhos de ${name}`),
+		description: (count, year, p) => `${count} ${p === 'one' ? 'sonho anotado' : 'sonhos anotados'} em ${year}, em um vídeo curto.`,
+		line: 'Um ano de noites em meio minuto.',
+		cta: 'Crie o seu próprio ano em sonhos',
+		noVideo: 'Este navegador não consegue reproduzir o vídeo aqui.',
+		download: 'Baixar o vídeo',
+	},
 };

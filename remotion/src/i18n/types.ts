@@ -67,4 +67,21 @@ export interface Strings {
 		readonly topPlace: string;
 		readonly topEmotion: string;
 	};
+	/**
+	 * The share page stored beside each video (`<key>.html`, src/share.ts resolves these words and the
+	 * render worker hands them to render_runner/share/page.py). Plain text: the page escapes it.
+	 */
+	readonly share: {
+		/** The page's heading and the link preview's title: the year, and the user's name when there is one. */
+		readonly title: (name: string | null, year: string) => string;
+		/** The link preview's description: the year's total. */
+		readonly description: (count: string, year: string, plural: PluralCategory) => string;
+		/** The line under the video. */
+		readonly line: string;
+		/** The call-to-action link's label (it goes to `--share-link`, e.g. the app's store page). */
+		readonly cta: string;
+		/** Shown by a browser that cannot play the video, before the download link. */
+		readonly noVideo: string;
+		readonly download: string;
+	};
 }

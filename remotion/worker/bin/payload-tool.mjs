@@ -6,6 +6,7 @@
 //   node worker/bin/payload-tool.mjs storyboard FILE|-    the storyboard (scenes with their translated props, poster) as JSON
 //   node worker/bin/payload-tool.mjs storyboard-each FILE FILE is a JSON array of payloads; prints their storyboards
 //   node worker/bin/payload-tool.mjs timeline FILE|-      getTimeline(payload) as JSON
+//   node worker/bin/payload-tool.mjs share-each FILE      FILE is a JSON array of payloads; prints their share page words
 //   node worker/bin/payload-tool.mjs locales [TAG...]     {"languages": [...], "resolved": [{tag, lang, intl}]}
 import fs from 'node:fs';
 import {loadLib} from '../lib.mjs';
@@ -50,6 +51,9 @@ switch (command) {
 	case 'timeline':
 		print(lib.getTimeline(lib.parsePayload(readPayload())));
 		break;
+	case 'share-each':
+		print(readPayload().map((payload) => lib.shareText(lib.parsePayload(payload))));
+		break;
 	case 'locales':
 		// The supported languages, and how each TAG (the literal "null" for no locale) resolves.
 		print({
@@ -61,6 +65,6 @@ switch (command) {
 		});
 		break;
 	default:
-		process.stderr.write('usage: payload-tool.mjs json-schema | validate FILE | validate-each FILE | storyboard FILE | storyboard-each FILE | timeline FILE | locales [TAG...]\n');
+		process.stderr.write('usage: payload-tool.mjs json-schema | validate FILE | validate-each FILE | storyboard FILE | storyboard-each FILE | timeline FILE | share-each FILE | locales [TAG...]\n');
 		process.exit(2);
 }

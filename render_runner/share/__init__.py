@@ -1,0 +1,1 @@
+"""The share page stored beside each video and poster (`page.py`, `page.html`)."""
