@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import psycopg2
 import pytest
 
-from render_runner.storage.keys import object_key, poster_key, video_key
+from render_runner.storage.keys import object_key, page_key, poster_key, video_key
 from tests.netns import HostedPostgres, HostNetwork, NetHost
 from tests.runner_process import RunnerProcess, render_starts, rendered_users, start_runner
 from tests.s3_server import SeaweedS3
@@ -189,10 +189,10 @@ class Fleet:
         pytest.fail(f"each host {what} had just finished its job; none held one when {what}\n{self.describe()}", pytrace=False)
 
     # -- the bucket -----------------------------------------------------------------------------
-    def keys_of(self, user_id: int) -> tuple[str, str]:
-        """The object keys of a user's smoke video and poster in the bucket."""
+    def keys_of(self, user_id: int) -> tuple[str, str, str]:
+        """The object keys of a user's smoke video, poster and share page in the bucket."""
         key = object_key(user_id, YEAR, TEST_KEY_SECRET.encode())
-        return f"{PREFIX}/{video_key(SMOKE, YEAR, key)}", f"{PREFIX}/{poster_key(SMOKE, YEAR, key)}"
+        return tuple(f"{PREFIX}/{make(SMOKE, YEAR, key)}" for make in (video_key, poster_key, page_key))  # type: ignore[return-value]
 
     def objects(self) -> dict[str, dict[str, Any]]:
         """Every object in the bucket, by key (Size, ETag, LastModified)."""
@@ -254,9 +254,10 @@ class Fleet:
 
     def check_outcome(self, *, written_once: bool = True) -> None:
         """Every eligible user finished once, by a runner of this fleet that said so (and no other
-        runner did), one video and one poster each in the bucket, as recorded, written before the
-        job was recorded finished, and nothing else there (no temporary `.part-` objects); no
-        scratch files left on the hosts whose runner exited (rather than being killed).
+        runner did), one video, one poster and one share page each in the bucket, as recorded,
+        written before the job was recorded finished, and nothing else there (no temporary
+        `.part-` objects); no scratch files left on the hosts whose runner exited (rather than
+        being killed).
 
         `written_once`: each of those objects was written exactly once (False where a retried
         upload may legitimately have written the same file twice: an S3 server that stored it but
@@ -284,8 +285,8 @@ class Fleet:
             said_done = {name: counts[user] for name, counts in reported.items() if counts[user]}
             if owner is not None and said_done != {owner.name: 1}:
                 problems.append(f"user {user}: recorded as rendered by {owner.name}, but `done user {user}` was printed by {said_done or 'no runner'}")
-            video, poster = self.keys_of(user)
-            for key, column in ((video, "output_uri"), (poster, "poster_uri")):
+            video, poster, page = self.keys_of(user)
+            for key, column in ((video, "output_uri"), (poster, "poster_uri"), (page, "page_uri")):
                 if job[column] != f"s3://{self.bucket}/{key}":
                     problems.append(f"user {user}: {column} {job[column]!r}, expected s3://{self.bucket}/{key}")
                 obj = objects.get(key)

@@ -4,9 +4,9 @@ namespaces, tests/netns.py), while the database restarts, a host is partitioned,
 (paused), the S3 server restarts, or a host dies.
 
 Each scenario ends the same way (`Fleet.check_outcome`): every eligible user finished exactly once,
-by a runner that said so, with one video and one poster in the bucket as the job recorded them,
-written once (the bucket keeps versions, so a rewrite shows) before the job was recorded finished,
-and no temporary object left; and within a generous wall-time bound (a scenario takes 20-70 s
+by a runner that said so, with one video, poster and share page in the bucket as the job recorded
+them, written once (the bucket keeps versions, so a rewrite shows) before the job was recorded
+finished, and no temporary object left; and within a generous wall-time bound (a scenario takes 20-70 s
 here; the bound only says "not stuck"). A host that lost its jobs (cut off, paused, killed) must
 see them claimed again only after their lease, finished by another host, and (cut off, paused)
 not written again once it is back (`Fleet.check_taken_over`).
