@@ -15,6 +15,7 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+from botocore.exceptions import ClientError
 
 from tests.netns import HostedPostgres, HostNetwork, can_connect
 from tests.runner_process import go_command, rendered_users
@@ -75,7 +76,17 @@ def test_a_restarted_s3_server_keeps_its_address_and_objects(netns_s3: SeaweedS3
     netns_s3.stop()
     netns_s3.start()
     assert netns_s3.endpoint_url == endpoint
-    assert netns_s3.client().get_object(Bucket=bucket, Key="kept.txt")["Body"].read() == b"kept"
+    # it answers as soon as its S3 front is up; reading data also needs its volume server back
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            body = netns_s3.client().get_object(Bucket=bucket, Key="kept.txt")["Body"].read()
+            break
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "InternalError" or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+    assert body == b"kept"
 
 
 def test_a_paused_host_stops_every_process_until_resumed(network: HostNetwork) -> None:
