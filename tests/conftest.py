@@ -39,5 +39,8 @@ def pg_database(pg_server: PgServer) -> Iterator[dict[str, object]]:
         pg_server.drop_database(name)
 
 
+# Separate network hosts (Linux network namespaces): network, db_host, netns_postgres, netns_s3
+from tests.netns import db_host, netns_postgres, netns_s3, network  # noqa: E402,F401
+
 # The real S3-compatible server (SeaweedFS): s3_server (session), fresh_s3_server (own, stoppable), s3_bucket
 from tests.s3_server import fresh_s3_server, s3_bucket, s3_server  # noqa: E402,F401

@@ -31,8 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg2
+import pytest
 
 from tests.pg_server import PgServer, _as_postgres_user, _pg_bin
+from tests.s3_server import SeaweedS3
 
 SUBNET_POOL = ipaddress.ip_network("198.18.0.0/15")
 
@@ -62,15 +64,19 @@ def _free_subnet() -> ipaddress.IPv4Network:
 
 @dataclass
 class NetHost:
-    """One host: a network namespace with one address on the test network."""
+    """One host: a network namespace with one address on the test network, and its own host name
+    (`name`): what `socket.gethostname()` says to processes started on it, so runner ids
+    (`<hostname>:<pid>:...`) tell which host owns a lease, and runners on two hosts never take
+    each other for local processes."""
 
     name: str
     address: str
     link: str  # the root-namespace end of its veth pair: down = partitioned
 
     def command(self, cmd: Sequence[str]) -> list[str]:
-        """`cmd` run on this host (inside its namespace)."""
-        return ["ip", "netns", "exec", self.name, *cmd]
+        """`cmd` run on this host: inside its namespace, in a UTS namespace named after it. Every
+        step execs the next, so the process started is `cmd` itself (same pid)."""
+        return ["ip", "netns", "exec", self.name, "unshare", "--uts", "sh", "-c", 'hostname "$0" && exec "$@"', self.name, *cmd]
 
     def run(self, cmd: Sequence[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
         return subprocess.run(self.command(cmd), capture_output=True, text=True, **kwargs)  # type: ignore[call-overload,no-any-return]
@@ -99,6 +105,26 @@ class NetHost:
     def pids(self) -> list[int]:
         out = _ip("netns", "pids", self.name, check=False).stdout
         return [int(p) for p in out.split()]
+
+    def pause(self) -> int:
+        """SIGSTOP every process on this host (a machine that stalls: a VM paused, a swap storm);
+        its network stays up, so connections stay open. Returns how many were stopped."""
+        stopped: set[int] = set()
+        for _ in range(20):  # one that forked meanwhile is stopped on the next pass
+            fresh = [pid for pid in self.pids() if pid not in stopped]
+            if not fresh:
+                break
+            for pid in fresh:
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGSTOP)
+                stopped.add(pid)
+        return len(stopped)
+
+    def resume(self) -> None:
+        """SIGCONT every process on this host."""
+        for pid in self.pids():
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
 
     def kill_all(self) -> int:
         """SIGKILL every process on this host (a machine that vanishes); returns how many."""
@@ -264,3 +290,47 @@ def can_connect(host: NetHost | None, dsn: dict[str, object], timeout_s: int = 1
     )
     args = [f"{k}={v}" for k, v in dsn.items()]
     return host.run([sys.executable, "-c", code, str(timeout_s), *args], timeout=timeout_s + 30).returncode == 0
+
+
+# -- fixtures (registered in conftest.py) ----------------------------------------------------------
+
+
+@pytest.fixture
+def network() -> Iterator[HostNetwork]:
+    """A test network of this test's own; every host on it is deleted afterwards."""
+    try:
+        net = HostNetwork().__enter__()
+    except Exception as exc:  # never a skip: CI runs as root and must be able to make hosts
+        pytest.fail(f"could not create test hosts (network namespaces): {exc}", pytrace=False)
+    try:
+        yield net
+    finally:
+        net.close()
+
+
+@pytest.fixture
+def db_host(network: HostNetwork) -> NetHost:
+    return network.add_host("db")
+
+
+@pytest.fixture
+def netns_postgres(db_host: NetHost) -> Iterator[HostedPostgres]:
+    """A PostgreSQL cluster on the `db` host, free to restart."""
+    with hosted_postgres(db_host) as pg:
+        yield pg
+
+
+@pytest.fixture
+def netns_s3(network: HostNetwork, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedS3]:
+    """A SeaweedFS server on an `s3` host of its own; `stop()` and `start()` restart it on the same
+    address, ports and data."""
+    host = network.add_host("s3")
+    server = SeaweedS3(tmp_path_factory.mktemp("seaweedfs-netns"), host=host.address, command_prefix=host.command([]))
+    try:
+        server.start()
+    except Exception as exc:
+        pytest.fail(f"could not start SeaweedFS on its test host: {exc}", pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()

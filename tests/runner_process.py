@@ -6,10 +6,15 @@ import json
 import re
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tests.warehouse_fixtures import ScratchWarehouse, runner_env
+
+if TYPE_CHECKING:
+    from tests.netns import NetHost
 
 RUNNER = str(Path(sys.executable).parent / "render-runner")
 # Renders in these tests are real but tiny: 5 frames at a quarter of 1080x1920 (a smoke run: its
@@ -36,6 +41,78 @@ def start_go(wh: ScratchWarehouse, output: Path | str, *args: str, env: dict[str
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+class RunnerProcess:
+    """A `render-runner go` running in the background (on a test host or here), its output (stdout
+    and stderr, interleaved) collected line by line as it comes, so a test can read it while the
+    runner runs and show its tail when something fails."""
+
+    def __init__(self, name: str, command: list[str], env: dict[str, str]) -> None:
+        self.name = name
+        self.process = subprocess.Popen(
+            command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
+        )
+        self._lines: list[str] = []
+        self._lock = threading.Lock()
+        self._reader = threading.Thread(target=self._read, name=f"output of {name}", daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            with self._lock:
+                self._lines.append(line)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    @property
+    def output(self) -> str:
+        with self._lock:
+            return "".join(self._lines)
+
+    def tail(self, lines: int = 40) -> str:
+        with self._lock:
+            return "".join(self._lines[-lines:]).rstrip()
+
+    @property
+    def returncode(self) -> int | None:
+        return self.process.poll()
+
+    def wait(self, timeout: float) -> int | None:
+        """The exit code, or None if it is still running after `timeout` seconds. Once it has
+        exited, the output is complete."""
+        try:
+            code = self.process.wait(timeout=max(timeout, 0))
+        except subprocess.TimeoutExpired:
+            return None
+        self._reader.join(timeout=10)
+        return code
+
+    def wait_for_output(self, pattern: str, timeout: float) -> re.Match[str] | None:
+        """The first match of `pattern` (multi-line) in the output, waiting up to `timeout` s for it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            match = re.search(pattern, self.output, flags=re.MULTILINE)
+            if match or time.monotonic() > deadline or (self.returncode is not None and not self._reader.is_alive()):
+                return match
+            time.sleep(0.1)
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=30)
+        self._reader.join(timeout=10)
+
+
+def start_runner(
+    name: str, wh: ScratchWarehouse, output: Path | str, *args: str, host: NetHost | None = None, env: dict[str, str] | None = None
+) -> RunnerProcess:
+    """`render-runner go` (the cheap smoke settings of `go_command`) started on `host` (None: here)."""
+    command = go_command(output, *args)
+    return RunnerProcess(name, host.command(command) if host else command, runner_env(wh, **(env or {})))
 
 
 def rendered_users(log: str) -> list[int]:
