@@ -71,7 +71,8 @@ class Session:
 
     `reconnect_s`: how long to keep reconnecting after a broken connection before giving up (0: never
     reconnect, the error goes to the caller). `statement_timeout_s`: the server cancels a statement
-    that runs longer (a lock held by a stuck peer); the transaction is then retried. `on_event`
+    that runs longer (a lock held by a stuck peer; the transaction is then retried) and ends a
+    session idle inside a transaction for as long (its client is gone: its locks are released). `on_event`
     receives one line when the connection is lost and when it is back.
     """
 
@@ -348,8 +349,12 @@ def _pg_connect(config: WarehouseConfig, session: Session) -> Any:
     assert config.pg_dsn is not None
     dsn = {**KEEPALIVE_DEFAULTS, **{k: v for k, v in config.pg_dsn.items() if v is not None}}
     if session.statement_timeout_s:
-        timeout = f"-c statement_timeout={int(session.statement_timeout_s * 1000)}"
-        dsn["options"] = f"{dsn['options']} {timeout}" if dsn.get("options") else timeout
+        # a statement stuck on a lock is cancelled (and run again); a transaction whose client
+        # vanished mid-way (a host cut off, then killed) gives its row locks back instead of holding
+        # them until the server's TCP keepalive notices, ~2 hours later
+        ms = int(session.statement_timeout_s * 1000)
+        timeouts = f"-c statement_timeout={ms} -c idle_in_transaction_session_timeout={ms}"
+        dsn["options"] = f"{dsn['options']} {timeouts}" if dsn.get("options") else timeouts
     con = psycopg2.connect(**dsn)
     if config.pg_role:
         with con.cursor() as cur:

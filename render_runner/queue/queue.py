@@ -40,9 +40,6 @@ from render_runner.queue.identity import RenderIdentity
 from render_runner.queue.schema import JobTable
 from render_runner.queue.stats import QueueStats, payload_text
 
-# Set by tests that put runners on separate network hosts of one machine (they share a hostname).
-RUNNER_HOST_ENV = "RECAP_RUNNER_HOST"
-
 
 def runner_host() -> str:
     """This process's host as runner ids name it: `<hostname>#<pid namespace>`.
@@ -54,7 +51,7 @@ def runner_host() -> str:
         pidns = os.stat("/proc/self/ns/pid").st_ino
     except OSError:
         pidns = 0
-    return f"{os.environ.get(RUNNER_HOST_ENV) or socket.gethostname()}#{pidns}"
+    return f"{socket.gethostname()}#{pidns}"
 
 
 def new_runner_id() -> str:
