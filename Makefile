@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONCURRENCY ?= 2
 
-.PHONY: lint lint-python lint-ts lint-sql lint-yaml image image-smoke node-test setup demo test python-deps node-deps browser profiles warehouse docs clean bench-warehouse bench-render
+.PHONY: lint lint-python lint-ts lint-sql lint-yaml image image-smoke node-test setup demo test python-deps node-deps browser profiles warehouse docs clean bench-warehouse bench-render bench-queue
 
 setup: python-deps node-deps browser profiles.yml
 
@@ -95,3 +95,8 @@ bench-warehouse: setup
 
 bench-render: setup
 	$(BIN)/python bench/render.py
+
+# the job queue at fleet scale on the Postgres the PG* variables or 127.0.0.1:5432 name (its own schema)
+bench-queue: python-deps
+	$(BIN)/python bench/queue.py
+	$(BIN)/python bench/queue.py --heartbeat

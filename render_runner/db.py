@@ -184,6 +184,14 @@ class Database:
         """The clause that makes a `select` for a claim skip rows another runner is claiming."""
         return ""
 
+    def partial_index(self, name: str, table: str, columns: str, where: str) -> list[Statement]:
+        """Statements that index `table (columns)` over the rows where `where` holds, once (`if not exists`).
+
+        None on DuckDB: it has no partial indexes, its ART indexes serve point lookups rather than
+        the ordered scans of a claim, and one process owns its queue.
+        """
+        return []
+
     def load_csv(self, relation: str, columns: Sequence[tuple[str, str]], path: Path) -> None:
         """Bulk-load a headerless CSV (strings quoted, `\\N` for null) into an existing table."""
         raise NotImplementedError
@@ -315,6 +323,9 @@ class _Postgres(Database):
 
     def skip_locked(self, alias: str) -> str:
         return f"for update of {alias} skip locked"
+
+    def partial_index(self, name: str, table: str, columns: str, where: str) -> list[Statement]:
+        return [(f"create index if not exists {self.quote(name)} on {table} ({columns}) where {where}", ())]
 
     def load_csv(self, relation: str, columns: Sequence[tuple[str, str]], path: Path) -> None:
         # not retried: a COPY whose commit was lost in flight could be loaded twice

@@ -323,3 +323,75 @@ def test_a_version_1_job_table_gains_the_identity_columns_and_keeps_its_rows(tmp
     assert row == [("done", "/out/a.mp4", None, None)]
     assert queue.sync(_identity(), release_orphans=True).changed == 1  # rendered under an unknown identity: again
     con.close()
+
+
+
+def _postgres_queue_with_jobs(pg_database: dict[str, Any], tmp_path: Path, jobs: int) -> tuple[ScratchWarehouse, Any]:
+    """A Postgres warehouse with `jobs` payloads, keyed as dbt builds recap_payloads (its `indexes` config), and a connection."""
+    import psycopg2
+
+    wh = postgres_warehouse(tmp_path, pg_database)
+    wh.write_payloads([])
+    payloads = f'"{wh.schema}".recap_payloads'
+    wh.execute(f"insert into {payloads} select g, 2026, '{{}}'::jsonb, md5(g::text), now(), now(), 'app' from generate_series(1, {jobs}) as g")
+    wh.execute(f"create unique index on {payloads} (user_id, recap_year)")
+    wh.execute(f"analyze {payloads}")
+    return wh, psycopg2.connect(**pg_database)
+
+
+def test_an_older_job_table_on_postgres_gains_the_queue_indexes(pg_database: dict[str, Any], tmp_path: Path) -> None:
+    wh, con = _postgres_queue_with_jobs(pg_database, tmp_path, 3)
+    wh.execute(schema.CREATE.format(jobs=f'"{wh.schema}".render_jobs'))  # as a runner before issue 13 left it
+    wh.execute(f"""insert into "{wh.schema}".render_jobs (user_id, recap_year, status) values (1, 2026, 'done')""")
+    queue = JobQueue(Database.for_connection(con, wh.config))
+    queue.ensure_table()
+    queue.ensure_table()  # idempotent
+    rows = wh.execute("select indexname, indexdef from pg_indexes where schemaname = %s and tablename = 'render_jobs'", [wh.schema])
+    indexes = {name: definition.split(" USING ")[1] for name, definition in rows}
+    assert indexes == {
+        "render_jobs_pkey": "btree (user_id, recap_year)",
+        "render_jobs_pending": "btree (available_at, user_id) WHERE ((status)::text = 'pending'::text)",
+        "render_jobs_lease_ends": "btree (lease_expires_at, user_id) WHERE ((status)::text = 'rendering'::text)",
+        "render_jobs_leases": "btree (lease_owner) WHERE ((status)::text = 'rendering'::text)",
+    }
+    assert queue.stats.counts()["done"] == 1
+    con.close()
+
+
+def test_on_postgres_claim_renew_and_waiting_read_indexes_not_the_whole_job_table(pg_database: dict[str, Any], tmp_path: Path) -> None:
+    wh, con = _postgres_queue_with_jobs(pg_database, tmp_path, 20_000)
+    jobs = f'"{wh.schema}".render_jobs'
+    db = Database.for_connection(con, wh.config)
+    queue = JobQueue(db)
+    queue.ensure_table()
+    queue.sync(_identity(), release_orphans=False)
+    for runner in range(50):  # a fleet's jobs in flight, ahead of the pending ones in claim order
+        queue.claim(f"fleet-{runner}", 16, 600)
+    wh.execute(f"analyze {jobs}")
+    statements: list[tuple[str, Any]] = []
+    real_transaction = db.transaction
+
+    def recording(batch: Any) -> Any:
+        statements.extend(batch)
+        return real_transaction(batch)
+
+    db.transaction = recording  # type: ignore[method-assign]
+    assert len(queue.claim("a", 1, 60)) == 1
+    assert queue.renew("fleet-0", 60) == 16
+    wh.execute(f"update {jobs} set status = 'done' where status = 'pending'")  # the tail of the run: only jobs in flight are left
+    wh.execute(f"analyze {jobs}")
+    assert queue.waiting() == 50 * 16 + 1
+    db.transaction = real_transaction  # type: ignore[method-assign]
+
+    plans = []
+    with con.cursor() as cur:
+        for sql, params in statements:
+            cur.execute("explain " + sql, tuple(params))
+            plans.append("\n".join(row[0] for row in cur.fetchall()))
+    con.rollback()
+    con.close()
+    claim, payloads, renew, waiting = plans
+    assert "Seq Scan" not in claim and "render_jobs_pending" in claim and "render_jobs_lease_ends" in claim, claim
+    assert "Seq Scan" not in payloads, payloads
+    assert "Seq Scan" not in renew and "render_jobs_leases" in renew, renew
+    assert "Seq Scan on render_jobs" not in waiting, waiting

@@ -236,7 +236,12 @@ class JobQueue:
 
     # -- claiming ---------------------------------------------------------------------------
     def claim(self, owner: str, limit: int, lease_s: int) -> list[Job]:
-        """Take up to `limit` jobs: pending ones whose backoff has passed, or ones whose lease expired."""
+        """Take up to `limit` jobs: pending ones whose backoff has passed, or ones whose lease expired.
+
+        The two kinds are picked apart, each in the order of its own index (schema.UPGRADES[4]), so a
+        claim never walks past the jobs in flight under live leases (a fleet's thousands), then the
+        first `limit` of both in `available_at` order are taken.
+        """
         rows = self.table.transaction(
             [
                 (
@@ -245,20 +250,38 @@ class JobQueue:
                         lease_expires_at = now() + %s * interval '1 second',
                         attempts = attempts + 1, claim_count = claim_count + 1, started_at = now(), updated_at = now()
                     where (user_id, recap_year) in (
-                        select j.user_id, j.recap_year
-                        from {jobs} as j
-                        inner join {payloads} as p on p.user_id = j.user_id and p.recap_year = j.recap_year
-                        where (j.status = 'pending' and coalesce(j.available_at, now()) <= now())
-                           or (j.status = 'rendering' and j.lease_expires_at < now())
-                        order by j.available_at, j.user_id
-                        limit %s
-                        """
+                        select c.user_id, c.recap_year
+                        from (
+                            select * from (
+                                select j.user_id, j.recap_year, j.available_at
+                                from {jobs} as j
+                                inner join {payloads} as p on p.user_id = j.user_id and p.recap_year = j.recap_year
+                                where j.status = 'pending' and coalesce(j.available_at, now()) <= now()
+                                order by j.available_at, j.user_id
+                                limit %s
+                                """
                     + self.db.skip_locked("j")
                     + """
+                            ) as pending
+                            union all
+                            select * from (
+                                select j.user_id, j.recap_year, j.available_at
+                                from {jobs} as j
+                                inner join {payloads} as p on p.user_id = j.user_id and p.recap_year = j.recap_year
+                                where j.status = 'rendering' and j.lease_expires_at < now()
+                                order by j.lease_expires_at, j.user_id
+                                limit %s
+                                """
+                    + self.db.skip_locked("j")
+                    + """
+                            ) as expired
+                        ) as c
+                        order by c.available_at, c.user_id
+                        limit %s
                     )
                     returning user_id, recap_year, attempts, render_settings, output_uri, poster_uri, page_uri, claim_count
                     """,
-                    (owner, lease_s, limit),
+                    (owner, lease_s, limit, limit, limit),
                 )
             ]
         )[0]
@@ -367,7 +390,7 @@ class JobQueue:
             """
             select count(*) from {jobs} as j
             inner join {payloads} as p on p.user_id = j.user_id and p.recap_year = j.recap_year
-            where j.status in ('pending', 'rendering')
+            where j.status = 'pending' or j.status = 'rendering'
             """,
             fetch=True,
         )

@@ -7,6 +7,7 @@ which must list the same columns: tests/test_job_table_contract.py checks it).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from render_runner.db import Database, Rows, Statement
@@ -49,11 +50,22 @@ create table if not exists {{jobs}} (
 )
 """
 
+
+@dataclass(frozen=True)
+class PartialIndex:
+    """An index on the job table over the rows `where` holds (`Database.partial_index`: none on DuckDB)."""
+
+    name: str
+    columns: str
+    where: str
+
+
 # Version N -> the statements that bring a version N-1 table to version N, in order. Each must be
 # idempotent (`add column if not exists`, ...): they run, after CREATE, every time a runner starts,
 # so a table made by any older runner is brought up to date and a current one is left alone.
-# CREATE is always the newest version: add a column to both CREATE and a new upgrade.
-UPGRADES: dict[int, Sequence[str]] = {
+# CREATE is always the newest version: add a column to both CREATE and a new upgrade. Indexes live
+# in the upgrades only (they run on a new table too).
+UPGRADES: dict[int, Sequence[str | PartialIndex]] = {
     1: (),  # the table as the first runner made it
     # the render identity beyond payload and template (issue 12): what settings and where
     2: (
@@ -65,6 +77,15 @@ UPGRADES: dict[int, Sequence[str]] = {
     3: ("alter table {jobs} add column if not exists claim_count integer default 0",),  # DuckDB: no `not null` with `if not exists`
     # the share page stored beside each video and poster (issue 15)
     5: ("alter table {jobs} add column if not exists page_uri varchar",),
+    # a fleet's queue (issue 13, bench/queue.py, BENCHMARKS.md): without them every claim, renew and
+    # `waiting` reads the whole table (a claim a third of a second at 100,000 jobs)
+    4: (
+        # the claim's two scans, each in its order, over the jobs it may take (`waiting` reads both)
+        PartialIndex("render_jobs_pending", "available_at, user_id", "status = 'pending'"),
+        PartialIndex("render_jobs_lease_ends", "lease_expires_at, user_id", "status = 'rendering'"),
+        # a runner's leases, which its heartbeat renews and a stop releases
+        PartialIndex("render_jobs_leases", "lease_owner", "status = 'rendering'"),
+    ),
 }
 
 
@@ -96,9 +117,14 @@ class JobTable:
             *self.db.lock_statements("dream_recap.render_jobs.ddl"),
             (f"create schema if not exists {self.db.quote(self.db.schema)}", ()),
             (CREATE, ()),
-            *((sql, ()) for _, upgrade in sorted(UPGRADES.items()) for sql in upgrade),
+            *(statement for _, upgrade in sorted(UPGRADES.items()) for step in upgrade for statement in self._statements(step)),
         ]
         self.transaction(statements)
+
+    def _statements(self, step: str | PartialIndex) -> list[Statement]:
+        if isinstance(step, PartialIndex):
+            return self.db.partial_index(step.name, self.jobs, step.columns, step.where)
+        return [(step, ())]
 
     def payloads_exist(self) -> bool:
         sql = "select count(*) from information_schema.tables where table_schema = %s and table_name = %s"
