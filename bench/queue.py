@@ -92,10 +92,9 @@ class SimRunner:
 
 
 def renew(queue: JobQueue, runner: SimRunner, lease_s: int) -> int:
-    """One heartbeat of one runner: the statement a runner sends every lease/4. The one place to
-    adapt when `JobQueue.renew` changes (e.g. to take the in-flight jobs and their claim tokens).
-    Returns how many leases it renewed."""
-    return queue.renew(runner.owner, lease_s)
+    """One heartbeat of one runner: the statement a runner sends every lease/4 for the jobs it has in
+    flight (each with its claim token). Returns how many leases it renewed."""
+    return len(queue.renew(runner.owner, runner.jobs, lease_s))
 
 
 def progress_tick(queue: JobQueue, runner: SimRunner, lease_s: int) -> int:

@@ -40,6 +40,9 @@ from render_runner.share.page import ShareText, page_media, write_page
 from render_runner.storage.base import Storage, StorageError
 from render_runner.storage.keys import object_key, page_key, poster_key, video_key
 
+# Seconds between reads of the queue's counts for the progress line (one runner; a fleet's runners).
+TICK_S = 2.0
+FLEET_TICK_S = 30.0
 # How often an idle runner looks for jobs held by dead runners of its own host (Postgres).
 DEAD_OWNER_CHECK_S = 5.0
 # A new claim deletes the temporary files the last few claims of its job may have left.
@@ -225,6 +228,9 @@ class Runner:
                 self._pool = pool
                 heartbeat.start()
                 last_tick = 0.0
+                # the queue's counts for the progress line: cheap on DuckDB; on Postgres a count of the
+                # whole table, which 300 runners every 2 s would make the database's main load
+                tick_s = TICK_S if self.db.single_writer else FLEET_TICK_S
                 try:
                     while True:
                         if not self._stop.is_set() and self._leases_healthy():
@@ -245,8 +251,8 @@ class Runner:
                             if self.options.limit is not None and claimed_total >= self.options.limit:
                                 break
                             with self._db:
-                                waiting = self.queue.waiting()
-                            if waiting == 0:
+                                waiting = self.queue.anything_waiting()
+                            if not waiting:
                                 break
                             if time.monotonic() - self._last_dead_owner_check > DEAD_OWNER_CHECK_S:
                                 self.release_dead_owners()
@@ -255,7 +261,7 @@ class Runner:
                             done, _ = wait(list(in_flight), timeout=1.0, return_when=FIRST_COMPLETED)
                             for future in done:
                                 in_flight.pop(future)
-                        if time.monotonic() - last_tick > 2.0:
+                        if time.monotonic() - last_tick > tick_s:
                             last_tick = time.monotonic()
                             with self._db:
                                 counts = self.queue.stats.counts()

@@ -114,6 +114,7 @@ def test_a_user_gone_from_recap_payloads_is_withdrawn_and_comes_back_pending(que
     assert queue.withdrawn_files() == [(1, 2026, ["/out/1.mp4", "/out/1.jpg"])]
     assert [r["user_id"] for r in queue.stats.done_jobs()] == [2]
     assert queue.waiting() == 2  # only the jobs it will render
+    assert queue.anything_waiting()
     queue.forget_files(1, 2026)
     assert queue.withdrawn_files() == []
     assert sorted(j.user_id for j in queue.claim("a", 10, 60)) == [3, 5]
@@ -365,8 +366,7 @@ def test_on_postgres_claim_renew_and_waiting_read_indexes_not_the_whole_job_tabl
     queue = JobQueue(db)
     queue.ensure_table()
     queue.sync(_identity(), release_orphans=False)
-    for runner in range(50):  # a fleet's jobs in flight, ahead of the pending ones in claim order
-        queue.claim(f"fleet-{runner}", 16, 600)
+    fleet = {runner: queue.claim(f"fleet-{runner}", 16, 600) for runner in range(50)}  # a fleet's jobs in flight
     wh.execute(f"analyze {jobs}")
     statements: list[tuple[str, Any]] = []
     real_transaction = db.transaction
@@ -377,7 +377,7 @@ def test_on_postgres_claim_renew_and_waiting_read_indexes_not_the_whole_job_tabl
 
     db.transaction = recording  # type: ignore[method-assign]
     assert len(queue.claim("a", 1, 60)) == 1
-    assert queue.renew("fleet-0", 60) == 16
+    assert len(queue.renew("fleet-0", fleet[0], 60)) == 16
     wh.execute(f"update {jobs} set status = 'done' where status = 'pending'")  # the tail of the run: only jobs in flight are left
     wh.execute(f"analyze {jobs}")
     assert queue.waiting() == 50 * 16 + 1
@@ -395,3 +395,12 @@ def test_on_postgres_claim_renew_and_waiting_read_indexes_not_the_whole_job_tabl
     assert "Seq Scan" not in payloads, payloads
     assert "Seq Scan" not in renew and "render_jobs_leases" in renew, renew
     assert "Seq Scan on render_jobs" not in waiting, waiting
+
+
+def test_nothing_waits_once_every_job_is_finished(queue: JobQueue) -> None:
+    queue.sync(_identity(), release_orphans=False)
+    jobs = queue.claim("a", 10, 60)
+    assert queue.anything_waiting()  # in flight: another runner might still get them back
+    for job in jobs:
+        assert queue.complete(job, "a", identity=_identity(), output_uri="u", poster_uri="p", size_bytes=1, render_ms=1, duration_s=1.0)
+    assert not queue.anything_waiting() and queue.waiting() == 0

@@ -384,6 +384,21 @@ class JobQueue:
         )
         return len(rows)
 
+    def anything_waiting(self) -> bool:
+        """Whether any job will still be claimable (the run loop's question when it is idle; `exists`
+        stops at the first row, where `waiting` counts them all - a fleet's idle runners ask every second)."""
+        rows = self.table.run(
+            """
+            select exists (
+                select 1 from {jobs} as j
+                inner join {payloads} as p on p.user_id = j.user_id and p.recap_year = j.recap_year
+                where j.status = 'pending' or j.status = 'rendering'
+            )
+            """,
+            fetch=True,
+        )
+        return bool(rows[0][0])
+
     def waiting(self) -> int:
         """Jobs that are not claimable now but will be: in backoff, or rendering under another lease."""
         rows = self.table.run(
