@@ -457,7 +457,11 @@ class Runner:
                     self.storage.put(path, parts[name], content_type)
                     staged.add(name)
 
-        self._with_upload_retries(job, upload)
+        try:
+            self._with_upload_retries(job, upload)
+        except StorageError:
+            self._discard_parts(parts[name] for name in staged)  # best effort; the job's next claim tries again
+            raise
         if not self._confirm(job):
             self._discard_parts(parts.values())
             return None
@@ -469,6 +473,9 @@ class Runner:
                     uris[name] = self.storage.move(parts[name], finals[name])
 
         self._with_upload_retries(job, promote, before_retry=lambda: self._confirm(job))
+        # the storage answers now: what earlier claims of this job left (deleting them before the
+        # render may have failed in an outage) goes, so a finished job leaves no temporary file
+        self._delete_abandoned_parts(job)
         return uris
 
     def _final_keys(self, job: Job, files: dict[str, tuple[Path, str]]) -> dict[str, str]:

@@ -150,3 +150,46 @@ def test_on_s3_the_file_is_staged_then_moved_and_a_stale_claim_leaves_nothing(s3
     before = keys()
     assert s3_runner._store(stale, _files(tmp_path / "b", stale)) is None
     assert keys() == before  # nothing of the stale claim: no final object, no temporary one
+
+
+def test_a_finished_store_removes_what_earlier_claims_left_even_if_the_first_sweep_failed(runner: Runner, tmp_path: Path) -> None:
+    """The sweep before a render can fail in a storage outage; the one after a successful store cannot be skipped."""
+    [first] = runner.queue.claim(runner.runner_id, 1, 1)
+    finals = runner._final_keys(first, {"video": (Path(), ""), "poster": (Path(), "")})
+    left = [runner.storage.path_for(f"{key}.part-{first.claim}") for key in finals.values()]
+    for path in left:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"partial")
+    time.sleep(1.5)
+    [second] = [j for j in runner.queue.claim(runner.runner_id, 10, 60) if j.user_id == first.user_id]
+    runner._track(second)
+    (tmp_path / "b").mkdir()
+    assert runner._store(second, _files(tmp_path / "b", second)) is not None
+    names = _stored(tmp_path / "out")
+    assert len(names) == 2 and not [n for n in names if ".part-" in n], names
+
+
+def test_a_store_that_fails_half_way_takes_its_temporary_files_back(runner: Runner, tmp_path: Path) -> None:
+    from render_runner.storage.base import StorageError
+
+    class PosterRefused:
+        """Local storage that refuses the poster for good (a permanent error: no upload retry)."""
+
+        def __init__(self, inner: LocalStorage) -> None:
+            self.inner = inner
+
+        def put(self, local_path: Path, key: str, content_type: str) -> str:
+            if content_type == "image/jpeg":
+                raise StorageError("refused", transient=False)
+            return self.inner.put(local_path, key, content_type)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.inner, name)
+
+    runner.storage = PosterRefused(runner.storage)  # type: ignore[assignment,arg-type]
+    [job] = runner.queue.claim(runner.runner_id, 1, 60)
+    runner._track(job)
+    (tmp_path / "a").mkdir()
+    with pytest.raises(StorageError):
+        runner._store(job, _files(tmp_path / "a", job))
+    assert _stored(tmp_path / "out") == []  # the video's temporary file was deleted again
