@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +39,7 @@ from render_runner.scratch import make_scratch_dir
 from render_runner.share.page import CONTENT_TYPE as PAGE_CONTENT_TYPE
 from render_runner.share.page import ShareText, page_media, write_page
 from render_runner.storage.base import Storage, StorageError
-from render_runner.storage.keys import object_key, page_key, poster_key, video_key
+from render_runner.storage.keys import object_key, stored_keys
 
 # Seconds between reads of the queue's counts for the progress line (one runner; a fleet's runners).
 TICK_S = 2.0
@@ -193,9 +194,8 @@ class Runner:
                 for uri in uris:
                     self._delete_stored(uri)
                 for prefix in ("", SMOKE_PREFIX):
-                    self.storage.delete(video_key(prefix, year, key))
-                    self.storage.delete(poster_key(prefix, year, key))
-                    self.storage.delete(page_key(prefix, year, key))
+                    for relative_key in stored_keys(prefix, year, key).values():
+                        self.storage.delete(relative_key)
             except (StorageError, OSError):
                 continue
             with self._db:
@@ -301,6 +301,13 @@ class Runner:
             self._lease_until.pop(_key(job), None)
             self._taken_over.discard(_key(job))
 
+    def _leases_renewed(self, keys: Iterable[tuple[int, int]], asked: float) -> None:
+        """The database extended these jobs' leases by a lease from `asked` (monotonic) on."""
+        with self._jobs:
+            for key in keys:
+                if key in self._lease_until:
+                    self._lease_until[key] = asked + self.options.lease_s
+
     def _lease_lost(self, job: Job) -> str | None:
         """Why this runner must not store `job` (its lease lapsed or was taken over), or None."""
         with self._jobs:
@@ -328,6 +335,7 @@ class Runner:
             self.observer.message("heartbeat", f"heartbeat: no connection of its own ({' '.join(str(exc).split())}); sharing the runner's")
             db = None
         queue = JobQueue(db) if db else self.queue
+        lock = nullcontext() if db else self._db  # the shared connection is used under the runner's lock
         try:
             while not self._finished.wait(interval):
                 with self._jobs:
@@ -336,10 +344,7 @@ class Runner:
                     continue
                 asked = time.monotonic()
                 try:
-                    if db is None:
-                        with self._db:
-                            held = queue.renew(self.runner_id, jobs, self.options.lease_s)
-                    else:
+                    with lock:
                         held = queue.renew(self.runner_id, jobs, self.options.lease_s)
                 except Exception as exc:  # noqa: BLE001 - any failure: the leases run out on their own clock
                     if self._heartbeat_failing_since is None:
@@ -349,13 +354,9 @@ class Runner:
                 if self._heartbeat_failing_since is not None:
                     self.observer.message("heartbeat", f"heartbeat: leases renewed again after {asked - self._heartbeat_failing_since:.0f} s")
                     self._heartbeat_failing_since = None
+                self._leases_renewed(held, asked)
                 with self._jobs:
-                    for job in jobs:
-                        if _key(job) in held:
-                            if _key(job) in self._lease_until:
-                                self._lease_until[_key(job)] = asked + self.options.lease_s
-                        elif _key(job) in self._in_flight:
-                            self._taken_over.add(_key(job))
+                    self._taken_over.update(_key(job) for job in jobs if _key(job) not in held and _key(job) in self._in_flight)
         finally:
             if db is not None:
                 db.close()
@@ -425,7 +426,7 @@ class Runner:
         """The share page (render_runner/share/page.py) for the files `_store` is about to store."""
         if result.share is None:
             raise RenderError("the render worker returned no share page text", kind="render")
-        keys = self._final_keys(job, {name: (Path(), "") for name in ("video", "poster", "page")})
+        keys = self._final_keys(job)
         scale = self.options.settings.scale
         media = page_media(
             self.storage,
@@ -447,8 +448,8 @@ class Runner:
         then are they moved to their final keys. A transient storage failure retries the upload,
         not the render, following the retry policy's upload backoff.
         """
-        finals = self._final_keys(job, files)
-        parts = {name: _part_key(key, job.claim) for name, key in finals.items()}
+        finals = self._final_keys(job)
+        parts = {name: _part_key(finals[name], job.claim) for name in files}
         staged: set[str] = set()
 
         def upload() -> None:
@@ -478,19 +479,17 @@ class Runner:
         self._delete_abandoned_parts(job)
         return uris
 
-    def _final_keys(self, job: Job, files: dict[str, tuple[Path, str]]) -> dict[str, str]:
-        key = object_key(job.user_id, job.recap_year, self.secret)
-        prefix = SMOKE_PREFIX if self.identity.partial else ""
-        makers = {"video": video_key, "poster": poster_key, "page": page_key}
-        return {name: makers[name](prefix, job.recap_year, key) for name in files}
+    def _final_keys(self, job: Job, prefix: str | None = None) -> dict[str, str]:
+        """Where the job's files go (`storage.keys.stored_keys`): under this run's prefix, or `prefix`."""
+        if prefix is None:
+            prefix = SMOKE_PREFIX if self.identity.partial else ""
+        return stored_keys(prefix, job.recap_year, object_key(job.user_id, job.recap_year, self.secret))
 
     def _confirm(self, job: Job) -> bool:
         with self._db:
             held = self.queue.confirm_lease(job, self.runner_id, self.options.lease_s)
         if held:
-            with self._jobs:
-                if _key(job) in self._lease_until:
-                    self._lease_until[_key(job)] = time.monotonic() + self.options.lease_s
+            self._leases_renewed([_key(job)], time.monotonic())
         return held
 
     def _with_upload_retries(self, job: Job, action: Callable[[], None], before_retry: Callable[[], bool] | None = None) -> None:
@@ -526,17 +525,15 @@ class Runner:
         """Temporary files earlier claims of this job may have left (their runner died or lost the job)."""
         if job.claim <= 1:
             return
-        finals = self._final_keys(job, {name: (Path(), "") for name in ("video", "poster", "page")})
+        finals = self._final_keys(job)
         earlier = range(max(1, job.claim - ABANDONED_PARTS_LOOKBACK), job.claim)
         self._discard_parts(_part_key(key, claim) for key in finals.values() for claim in earlier)
 
     def _delete_smoke_files(self, job: Job) -> None:
         """The full video replaced a smoke run's: remove the smoke files (best effort; logged on failure)."""
-        key = object_key(job.user_id, job.recap_year, self.secret)
         try:
-            self.storage.delete(video_key(SMOKE_PREFIX, job.recap_year, key))
-            self.storage.delete(poster_key(SMOKE_PREFIX, job.recap_year, key))
-            self.storage.delete(page_key(SMOKE_PREFIX, job.recap_year, key))
+            for relative_key in self._final_keys(job, SMOKE_PREFIX).values():
+                self.storage.delete(relative_key)
         except StorageError as exc:
             self.observer.upload_retry(job, f"could not delete the smoke files: {exc}")
 

@@ -98,7 +98,8 @@ def _pg_ctl(data: Path, *args: str) -> None:
     subprocess.run(_as_postgres_user([_pg_bin("pg_ctl"), "-D", str(data), "-w", *args]), check=True, capture_output=True)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nothing listens on (just now)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -115,7 +116,7 @@ def start_throwaway_cluster() -> PgServer:
         check=True,
         capture_output=True,
     )
-    port = _free_port()
+    port = free_port()
     opts = f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={base} -c fsync=off -c full_page_writes=off"
     _pg_ctl(data, "-o", opts, "-l", str(base / "log"), "start")
     return PgServer(host="127.0.0.1", port=port, user="postgres", _cluster_dir=data)

@@ -19,7 +19,7 @@ import psycopg2
 import pytest
 
 from render_runner.db import DatabaseUnavailable, Session, WarehouseConfig, open_database
-from tests.pg_server import PgServer, start_throwaway_cluster
+from tests.pg_server import PgServer, free_port, start_throwaway_cluster
 from tests.runner_process import go_command, rendered_users
 from tests.warehouse_fixtures import ScratchWarehouse, make_payload, postgres_warehouse, runner_env
 
@@ -58,7 +58,7 @@ def test_without_a_reconnect_window_the_broken_connection_is_the_callers_error(p
 def test_past_the_window_the_run_gets_a_readable_error(pg_database: dict[str, object]) -> None:
     with open_database(_config(pg_database), session=Session(reconnect_s=1.5)) as db:
         _kill_backend(pg_database, db.execute("select pg_backend_pid()", fetch=True)[0][0])
-        db.config = dataclasses.replace(db.config, pg_dsn={**pg_database, "port": _closed_port()})  # the server is gone for good
+        db.config = dataclasses.replace(db.config, pg_dsn={**pg_database, "port": free_port()})  # the server is gone for good
         started = time.monotonic()
         with pytest.raises(DatabaseUnavailable, match=r"could not get it back within 2 s.*check the server and the network"):
             db.execute("select 1", fetch=True)
@@ -95,14 +95,6 @@ def test_sslmode_require_is_not_ignored(pg_database: dict[str, object]) -> None:
         assert encrypted("require")
     except RecapError as exc:  # a server without TLS: refusing is the right answer
         assert "SSL" in str(exc)
-
-
-def _closed_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture

@@ -114,7 +114,7 @@ def test_a_lease_not_renewed_for_a_whole_lease_is_abandoned_before_storing(runne
 
 def test_a_new_claim_deletes_the_temporary_files_an_earlier_claim_left(runner: Runner, tmp_path: Path) -> None:
     [first] = runner.queue.claim(runner.runner_id, 1, 1)
-    finals = runner._final_keys(first, {"video": (Path(), ""), "poster": (Path(), "")})
+    finals = runner._final_keys(first)
     left = [runner.storage.path_for(f"{key}.part-{first.claim}") for key in finals.values()]
     for path in left:  # the first claim's runner died between its upload and the move
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -155,7 +155,7 @@ def test_on_s3_the_file_is_staged_then_moved_and_a_stale_claim_leaves_nothing(s3
 def test_a_finished_store_removes_what_earlier_claims_left_even_if_the_first_sweep_failed(runner: Runner, tmp_path: Path) -> None:
     """The sweep before a render can fail in a storage outage; the one after a successful store cannot be skipped."""
     [first] = runner.queue.claim(runner.runner_id, 1, 1)
-    finals = runner._final_keys(first, {"video": (Path(), ""), "poster": (Path(), "")})
+    finals = runner._final_keys(first)
     left = [runner.storage.path_for(f"{key}.part-{first.claim}") for key in finals.values()]
     for path in left:
         path.parent.mkdir(parents=True, exist_ok=True)

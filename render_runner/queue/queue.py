@@ -39,6 +39,7 @@ from render_runner.db import Database, Statement, WarehouseConfig, open_database
 from render_runner.queue.identity import RenderIdentity
 from render_runner.queue.schema import JobTable
 from render_runner.queue.stats import QueueStats, payload_text
+from render_runner.scratch import pid_alive
 
 
 def runner_host() -> str:
@@ -327,15 +328,16 @@ class JobQueue:
         """
         if not jobs:
             return set()
+        held, held_params = _these_claims(jobs)
         rows = self.table.run(
             """
             update {jobs} set lease_expires_at = now() + %s * interval '1 second'
-            where lease_owner = %s and status = 'rendering' and ("""
-            + " or ".join(["(user_id = %s and recap_year = %s and claim_count = %s)"] * len(jobs))
-            + """)
+            where lease_owner = %s and status = 'rendering' and """
+            + held
+            + """
             returning user_id, recap_year
             """,
-            [lease_s, owner, *(v for job in jobs for v in (job.user_id, job.recap_year, job.claim))],
+            [lease_s, owner, *held_params],
             fetch=True,
         )
         return {(int(u), int(y)) for u, y in rows}
@@ -359,8 +361,6 @@ class JobQueue:
 
     def dead_local_owners(self) -> list[str]:
         """Owners of `rendering` jobs whose process ran on this host and is gone (killed, crashed)."""
-        from render_runner.scratch import pid_alive
-
         rows = self.table.run("select distinct lease_owner from {jobs} where status = 'rendering' and lease_owner is not null", fetch=True)
         owners = [str(r[0]) for r in rows]
         return [o for o in owners if (pid := local_pid(o)) is not None and not pid_alive(pid)]
@@ -488,9 +488,16 @@ class JobQueue:
         if jobs is not None:
             if not jobs:
                 return 0
-            sql += " and (" + " or ".join(["(user_id = %s and recap_year = %s and claim_count = %s)"] * len(jobs)) + ")"
-            params += [v for job in jobs for v in (job.user_id, job.recap_year, job.claim)]
+            held, held_params = _these_claims(jobs)
+            sql += " and " + held
+            params += held_params
         return len(self.table.run(sql + " returning user_id", params, fetch=True))
+
+
+def _these_claims(jobs: Sequence[Job]) -> tuple[str, list[Any]]:
+    """A condition matching exactly these claims (each job's row while it still carries its claim token)."""
+    sql = "(" + " or ".join(["(user_id = %s and recap_year = %s and claim_count = %s)"] * len(jobs)) + ")"
+    return sql, [v for job in jobs for v in (job.user_id, job.recap_year, job.claim)]
 
 
 @contextmanager

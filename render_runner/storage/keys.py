@@ -44,5 +44,10 @@ def page_key(prefix: str, year: int, key: str) -> str:
     return _join(prefix, str(year), f"{key}.html")
 
 
+def stored_keys(prefix: str, year: int, key: str) -> dict[str, str]:
+    """The keys of everything a job stores, by name: `video`, `poster` and `page`, side by side."""
+    return {"video": video_key(prefix, year, key), "poster": poster_key(prefix, year, key), "page": page_key(prefix, year, key)}
+
+
 def _join(*parts: str) -> str:
     return "/".join(p.strip("/") for p in parts if p.strip("/"))
