@@ -96,9 +96,10 @@ class RenderSettings:
     # "sparse": capture only the frames that move (remotion/worker/sparse.mjs), encode once;
     # "full": Remotion's renderMedia, every frame. With a frame_range the worker renders "full".
     mode: str = RenderMode.sparse
-    # On-disk LRU cache of captured scenes shared by users (e.g. the outro), per machine, in
-    # $TMPDIR/dream-recap-frame-cache (RECAP_FRAME_CACHE_DIR; RECAP_FRAME_CACHE_MB overrides the size).
-    frame_cache_mb: int = 4096
+    # On-disk LRU cache of encoded scene segments shared by users (e.g. the outro of a language),
+    # per machine, in $TMPDIR/dream-recap-segments (RECAP_SEGMENT_CACHE_DIR; RECAP_SEGMENT_CACHE_MB
+    # overrides the size; remotion/worker/segments/segment-cache.mjs).
+    segment_cache_mb: int = 4096
     # The sound of every video (remotion/worker/encode/audio.mjs): "default" (the project's ambient
     # bed), "none" (a silent AAC track) or "sha256:<hex>" of a --soundtrack file (render/soundtrack.py
     # makes it): a content fingerprint, so a changed file changes the render identity.
@@ -111,7 +112,7 @@ class RenderSettings:
             "crf": self.crf,
             "tabs": self.tabs,
             "mode": str(self.mode),
-            "frameCacheMb": self.frame_cache_mb,
+            "segmentCacheMb": self.segment_cache_mb,
             "soundtrack": self.soundtrack,
         }
 

@@ -231,7 +231,7 @@ def renders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Rend
     )
     payload = json.loads(SAMPLE.read_text())
     mp = pytest.MonkeyPatch()
-    mp.setenv("RECAP_FRAME_CACHE_DIR", str(tmp / "frame-cache"))  # the workers inherit these
+    mp.setenv("RECAP_SEGMENT_CACHE_DIR", str(tmp / "segment-cache"))  # the workers inherit these
     mp.setenv("RECAP_AUDIO_CACHE_DIR", str(tmp / "audio-cache"))
     mp.setenv("RECAP_HOLD_CLIP_DIR", str(tmp / "hold-clips"))
     jobs = {

@@ -301,7 +301,7 @@ def test_image_runs_render_runner_as_a_non_root_user() -> None:
 
 def test_image_writes_frames_outside_dev_shm() -> None:
     env = containerfile_env()
-    for name in ("TMPDIR", "RECAP_WORK_ROOT", "RECAP_FRAME_CACHE_DIR"):
+    for name in ("TMPDIR", "RECAP_WORK_ROOT", "RECAP_SEGMENT_CACHE_DIR"):
         assert name in env and not env[name].startswith("/dev/shm"), name
 
 
@@ -386,7 +386,7 @@ def test_render_job_mounts_scratch_where_the_image_writes() -> None:
     volumes = {v["name"]: v for v in pod["volumes"]}
     mounts = {m["mountPath"]: volumes[m["name"]] for m in job_container("dream-recap-render")["volumeMounts"]}
     assert mounts[env["RECAP_WORK_ROOT"]]["emptyDir"].get("medium") == "Memory"
-    assert "medium" not in mounts[env["RECAP_FRAME_CACHE_DIR"]]["emptyDir"], "the 4 GB frame cache belongs on disk"
+    assert "medium" not in mounts[env["RECAP_SEGMENT_CACHE_DIR"]]["emptyDir"], "the 4 GB segment cache belongs on disk"
     assert env["TMPDIR"] in mounts
 
 

@@ -1,9 +1,12 @@
-"""Holds spliced in as H.264 skip frames (remotion/worker/encode/holds.mjs), on tiny real encodes.
+"""Scene segments and holds spliced in as H.264 skip frames (remotion/worker/segments/,
+remotion/worker/encode/holds.mjs), on tiny real encodes.
 
-The sparse encoder puts only captured frames through x264 and appends, after each scene's settled
-keyframe, skip frames taken from a hold clip. These tests encode small synthetic scenes with the
-real ffmpeg and check, frame by frame, what a decoder shows; and that the splice refuses streams it
-cannot splice safely (the caller then encodes the ordinary way).
+The sparse encoder makes one independently decodable segment per scene: only captured frames go
+through x264 and, after each scene's settled keyframe, skip frames taken from a hold clip are
+appended; a video is its segments joined by stream copy. These tests encode small synthetic scenes
+with the real ffmpeg and check, frame by frame, what a decoder shows (of the video and of each
+segment alone); and that the splice refuses streams it cannot splice safely (the caller then
+encodes the ordinary way).
 """
 
 from __future__ import annotations
@@ -47,17 +50,20 @@ def scenes(tmp_path: Path) -> list[dict[str, object]]:
 
 
 def encode(tmp_path: Path, scenes: list[dict[str, object]], name: str, splice: bool, ffmpeg: str = FFMPEG) -> Path:
-    """encodeVideo (worker/encode/encode.mjs) of the scenes; asserts whether the holds were spliced."""
+    """encodeVideo (worker/encode/encode.mjs) of the scenes; asserts whether the holds were spliced
+    and whether scene segments were made (then written as <name>-segment-<i>.h264)."""
     work = tmp_path / f"work-{name}"
     work.mkdir()
     video = tmp_path / f"{name}.mp4"
     frames = sum(len(s["files"]) - 1 + s["holdFrames"] for s in scenes)  # type: ignore[arg-type, operator]
     script = f"""
 import {{encodeVideo}} from './worker/encode/encode.mjs';
+import {{writeFileSync}} from 'node:fs';
 const result = await encodeVideo({{segments: {json.dumps(scenes)}, work: {json.dumps(str(work))}, output: {json.dumps(str(video))},
   fps: 30, durationInFrames: {frames}, width: {SIZE[0]}, height: {SIZE[1]}, x264Preset: 'veryfast', crf: 20,
   splice: {json.dumps(splice)}}});
-console.log(JSON.stringify(result));
+(result.segments ?? []).forEach((bytes, i) => writeFileSync({json.dumps(str(tmp_path / name))} + `-segment-${{i}}.h264`, bytes));
+console.log(JSON.stringify({{holdsSpliced: result.holdsSpliced, segments: result.segments?.length ?? null}}));
 """
     env = {
         "PATH": f"{Path(FFMPEG).parent}:/usr/bin:/bin",
@@ -66,12 +72,13 @@ console.log(JSON.stringify(result));
         "HOME": str(tmp_path),
     }
     out = node(script, env)
-    assert json.loads(out.strip().splitlines()[-1]) == {"holdsSpliced": splice and ffmpeg == FFMPEG}
+    segmented = ffmpeg == FFMPEG
+    assert json.loads(out.strip().splitlines()[-1]) == {"holdsSpliced": splice and segmented, "segments": len(SCENES) if segmented else None}
     return video
 
 
 def frame_md5s(video: Path) -> list[str]:
-    cmd = [FFMPEG, "-hide_banner", "-loglevel", "error", "-i", str(video), "-f", "framemd5", "-"]
+    cmd = [FFMPEG, "-hide_banner", "-loglevel", "error", "-err_detect", "explode", "-i", str(video), "-f", "framemd5", "-"]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return [line.split(",")[-1].strip() for line in out.splitlines() if line and not line.startswith("#")]
 
@@ -110,6 +117,22 @@ def test_spliced_and_encoded_holds_show_the_same_pictures(tmp_path: Path, scenes
     assert min(scores) >= 0.97
 
 
+@pytest.mark.parametrize("splice", [True, False], ids=["holds spliced", "holds encoded"])
+def test_each_segment_alone_decodes_to_exactly_its_scene_of_the_video(tmp_path: Path, scenes: list[dict[str, object]], splice: bool) -> None:
+    """A segment is independently decodable (it starts with an IDR and refers to nothing before it),
+    so the frames of the video are the frames of its segments, decoded one by one: a cached segment
+    shows the same pictures in any video it is joined into."""
+    name = "spliced" if splice else "encoded"
+    video = encode(tmp_path, scenes, name, splice=splice)
+    parts = [frame_md5s(tmp_path / f"{name}-segment-{i}.h264") for i in range(len(SCENES))]
+    assert [len(p) for p in parts] == [c - 1 + h for c, h in SCENES]
+    assert [m for p in parts for m in p] == frame_md5s(video)
+    # joined in another order (as another video would), each scene still shows the same frames
+    reordered = tmp_path / f"{name}-reordered.h264"
+    reordered.write_bytes(b"".join((tmp_path / f"{name}-segment-{i}.h264").read_bytes() for i in (2, 0, 1)))
+    assert frame_md5s(reordered) == parts[2] + parts[0] + parts[1]
+
+
 def test_a_stream_without_scene_keyframes_is_not_spliced(tmp_path: Path, scenes: list[dict[str, object]]) -> None:
     """Frames encoded without forced IDRs at scene starts and settled frames: splicing skip frames
     after them would show the wrong pictures, so spliceHolds refuses and says why."""
@@ -144,5 +167,10 @@ def test_an_ffmpeg_that_cannot_splice_still_gives_every_frame(tmp_path: Path, sc
     video = encode(tmp_path, scenes, "fallback", splice=True, ffmpeg=str(wrapper))
     md5s = frame_md5s(video)
     assert len(md5s) == sum(c - 1 + h for c, h in SCENES)
-    reference = frame_md5s(encode(tmp_path, scenes, "encoded", splice=False))
-    assert md5s == reference  # the same ordinary encode
+    spliced = encode(tmp_path, scenes, "spliced", splice=True)
+    proc = subprocess.run(
+        [FFMPEG, "-hide_banner", "-nostats", "-i", str(video), "-i", str(spliced), "-lavfi", "[0:v][1:v]ssim=stats_file=-", "-f", "null", "-"],
+        check=True, capture_output=True, text=True,
+    )
+    scores = [float(line.split("All:")[1].split()[0]) for line in proc.stdout.splitlines() if "All:" in line]
+    assert len(scores) == len(md5s) and min(scores) >= 0.97  # the same pictures, encoded the ordinary way

@@ -5,7 +5,7 @@
 // (everything else Remotion prints goes to stderr).
 //   job   {"id": str, "payload": {...}, "video": path|null, "poster": path|null,
 //          "scale": 1, "frameRange": [a, b]|null,
-//          "settings": {jpegQuality, x264Preset, crf, tabs, mode: "full"|"sparse", frameCacheMb,
+//          "settings": {jpegQuality, x264Preset, crf, tabs, mode: "full"|"sparse", segmentCacheMb,
 //                       soundtrack: "default"|"none"|"sha256:<hex>"|path}}
 //         mode "sparse" (worker/sparse.mjs) captures only the frames that move; with a frameRange
 //         it falls back to "full" (renderMedia). soundtrack: worker/encode/audio.mjs. One job:

@@ -1,27 +1,37 @@
-// The "sparse" render of a Recap video: capture only the frames that differ, encode the video once.
+// The "sparse" render of a Recap video: every scene is an encoded segment, made once and reused.
 //
 // getTimeline(payload) (src/timeline.ts) says, for every scene, from which frame its picture stops
-// changing (`settledAt`) and a `cacheKey` that fully determines its pixels. So, per scene:
-//   - capture frames [from, settledAt] only (capture/frames.mjs; the rest of the scene is a hold
-//     of frame settledAt), or take them from the frame cache (capture/frame-cache.mjs) when a scene
-//     with that cacheKey was captured before (e.g. the outro every user of one language shares);
-//   - encode once with ffmpeg (encode/encode.mjs): only the captured frames go through x264 and every
-//     hold is spliced in as H.264 skip frames (encode/holds.mjs), H.264 yuv420p BT.709 (the same
-//     conversion as renderMedia's colorSpace 'bt709'), +faststart, exactly durationInFrames frames.
-// A full render (renderMedia) gives the same frames; tests/test_sparse_render.py checks it.
+// changing (`settledAt`, from the scene's own animation constants) and a `cacheKey` that fully
+// determines its pixels. So, per scene:
+//   - its segment comes from the segment cache (segments/segment-cache.mjs) when any earlier video
+//     (of any user, on this machine or, through the runner, the fleet) showed a scene with that key
+//     and the same render settings: no capture, no decode, no encode;
+//   - otherwise frames [from, settledAt] are captured (capture/capture.mjs: one renderFrames() call
+//     for all missing scenes) and encoded into one segment per scene (segments/scene-segments.mjs:
+//     the hold after settledAt spliced in as H.264 skip frames), which the cache keeps;
+//   - the video is the segments joined by stream copy (+faststart, exactly durationInFrames frames).
+// Without an ffmpeg that can make segments (encode/ffmpeg.mjs "sequence"), every frame is captured
+// and encoded the ordinary way. A full render (renderMedia) gives the same frames;
+// tests/test_sparse_render.py checks it, and tests/test_scene_segments.py that an assembled video
+// shows exactly the frames of the segments it was made from.
+import {mkdirSync} from 'node:fs';
+import path from 'node:path';
 import {captureScenes} from './capture/capture.mjs';
-import {FrameCache} from './capture/frame-cache.mjs';
 import {framesToCapture} from './capture/frames.mjs';
-import {encodeVideo} from './encode/encode.mjs';
-import {withScratch} from './files.mjs';
+import {canSegment, encodeEveryFrame, notSegmented, spliceByDefault} from './encode/encode.mjs';
+import {findFfmpeg, ffmpegVersion} from './encode/ffmpeg.mjs';
+import {withScratch, writeAtomically} from './files.mjs';
 import {loadLib} from './lib.mjs';
+import {assembleVideo, describeSegment, encodeSegments} from './segments/scene-segments.mjs';
+import {SegmentCache, segmentKey} from './segments/segment-cache.mjs';
 
 /**
  * Render the Recap video of one payload the sparse way.
  *   common:   {serveUrl, inputProps, puppeteerInstance, logLevel, timeoutInMilliseconds}
  *   composition: the selected Recap composition (its durationInFrames must match the timeline)
- *   settings: {jpegQuality, x264Preset, crf, tabs, frameCacheMb, templateVersion}
- * Returns figures for the reply: {capturedFrames, cachedFrames, holdsSpliced, captureMs, encodeMs}.
+ *   settings: {jpegQuality, x264Preset, crf, tabs, segmentCacheMb}
+ * Returns figures for the reply: {scenes, segmentsCached, segmentsMade, capturedFrames,
+ * holdsSpliced, captureMs, encodeMs, segmentKeys}.
  */
 export const renderSparse = async ({common, composition, output, scale, settings}) => {
   const lib = await loadLib(common.serveUrl);
@@ -32,23 +42,62 @@ export const renderSparse = async ({common, composition, output, scale, settings
     );
   }
   const scenes = framesToCapture(timeline);
-  const cache = FrameCache.forMachine(settings.frameCacheMb);
+  const ffmpeg = findFfmpeg();
+  const size = {width: Math.round(timeline.width * scale), height: Math.round(timeline.height * scale)};
+  const encoder = {x264Preset: settings.x264Preset, crf: settings.crf, fps: timeline.fps};
   return withScratch('render-', async (work) => {
-    const captureStart = Date.now();
-    const {segments, capturedFrames, cachedFrames} = await captureScenes({scenes, work, cache, common, composition, scale, settings});
-    const captureMs = Date.now() - captureStart;
-    const encodeStart = Date.now();
-    const {holdsSpliced} = await encodeVideo({
-      segments,
-      work,
-      output,
-      fps: timeline.fps,
-      durationInFrames: timeline.durationInFrames,
-      width: Math.round(timeline.width * scale),
-      height: Math.round(timeline.height * scale),
-      x264Preset: settings.x264Preset,
-      crf: settings.crf,
+    const figures = {scenes: scenes.length, segmentsCached: 0, segmentsMade: 0, capturedFrames: 0, holdsSpliced: false, captureMs: 0, encodeMs: 0, segmentKeys: []};
+    if (!canSegment(ffmpeg, timeline.fps)) {
+      notSegmented('this ffmpeg has no fps/zscale filters');
+      return everyFrame({scenes, work, output, common, composition, scale, settings, timeline, ffmpeg, figures});
+    }
+    const splice = spliceByDefault();
+    const cache = SegmentCache.forMachine(settings.segmentCacheMb);
+    const templateVersion = path.basename(path.resolve(common.serveUrl));
+    const renderSettings = {...size, ...encoder, scale, jpegQuality: settings.jpegQuality, splice, ffmpeg: ffmpegVersion(ffmpeg.bin)};
+    const keys = scenes.map(({scene, frames, holdFrames}) => segmentKey({scene, captured: frames.length, holdFrames, templateVersion, encoder: renderSettings}));
+    const segments = keys.map((key, i) => {
+      const bytes = cache.fetch(key);
+      // a segment of another length (or not one at all) is a miss: made again, and replaced
+      return bytes && describeSegment(bytes)?.frames === scenes[i].scene.durationInFrames ? bytes : null;
     });
-    return {capturedFrames, cachedFrames, holdsSpliced, captureMs, encodeMs: Date.now() - encodeStart};
+    const missing = scenes.map((_, i) => i).filter((i) => !segments[i]);
+    figures.segmentKeys = keys;
+    const captureStart = Date.now();
+    const captured = await captureScenes({scenes: missing.map((i) => scenes[i]), work, common, composition, scale, settings});
+    figures.captureMs = Date.now() - captureStart;
+    figures.capturedFrames = captured.reduce((sum, s) => sum + s.files.length, 0);
+    const encodeStart = Date.now();
+    try {
+      const made = await encodeSegments({bin: ffmpeg.bin, scenes: captured, work, ...size, ...encoder, splice});
+      missing.forEach((sceneIndex, i) => {
+        segments[sceneIndex] = made[i];
+      });
+      await writeAtomically(output, (tmp) => assembleVideo({bin: ffmpeg.bin, segments, work, output: tmp, fps: timeline.fps}));
+      for (const [i, sceneIndex] of missing.entries()) await cache.store(keys[sceneIndex], made[i]);
+    } catch (error) {
+      // e.g. an ffmpeg without -forced-idr, or cached segments of another encoder: no segments for this video
+      notSegmented(String(error?.message ?? error).split('\n')[0]);
+      return everyFrame({scenes, work, output, common, composition, scale, settings, timeline, ffmpeg, figures});
+    }
+    figures.encodeMs = Date.now() - encodeStart;
+    figures.segmentsMade = missing.length;
+    figures.segmentsCached = scenes.length - missing.length;
+    figures.holdsSpliced = splice;
+    return figures;
   });
+};
+
+/** The ordinary way: capture every scene's moving frames, encode every output frame. */
+const everyFrame = async ({scenes, work, output, common, composition, scale, settings, timeline, ffmpeg, figures}) => {
+  const dir = path.join(work, 'every-frame');
+  mkdirSync(dir);
+  const captureStart = Date.now();
+  const captured = await captureScenes({scenes, work: dir, common, composition, scale, settings});
+  figures.captureMs += Date.now() - captureStart;
+  const encodeStart = Date.now();
+  await writeAtomically(output, (tmp) =>
+    encodeEveryFrame({bin: ffmpeg.bin, method: ffmpeg.method, segments: captured, work: dir, output: tmp, fps: timeline.fps, durationInFrames: timeline.durationInFrames, x264Preset: settings.x264Preset, crf: settings.crf}),
+  );
+  return {...figures, segmentsCached: 0, segmentsMade: 0, holdsSpliced: false, capturedFrames: captured.reduce((sum, s) => sum + s.files.length, 0), encodeMs: Date.now() - encodeStart};
 };

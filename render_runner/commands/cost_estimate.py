@@ -118,17 +118,17 @@ def frame_stats(payloads: list[str]) -> FrameStats:
 
 # -- calibration -------------------------------------------------------------------------------------
 @contextmanager
-def _cold_frame_cache(path: Path) -> Iterator[None]:
-    """Calibrate with an empty frame cache (the worker inherits the variable): a conservative figure."""
-    previous = os.environ.get("RECAP_FRAME_CACHE_DIR")
-    os.environ["RECAP_FRAME_CACHE_DIR"] = str(path)
+def _cold_segment_cache(path: Path) -> Iterator[None]:
+    """Calibrate with an empty segment cache (the worker inherits the variable): a conservative figure."""
+    previous = os.environ.get("RECAP_SEGMENT_CACHE_DIR")
+    os.environ["RECAP_SEGMENT_CACHE_DIR"] = str(path)
     try:
         yield
     finally:
         if previous is None:
-            os.environ.pop("RECAP_FRAME_CACHE_DIR", None)
+            os.environ.pop("RECAP_SEGMENT_CACHE_DIR", None)
         else:
-            os.environ["RECAP_FRAME_CACHE_DIR"] = previous
+            os.environ["RECAP_SEGMENT_CACHE_DIR"] = previous
 
 
 def calibrate(bundle: VideoBundle, payloads: list[str], settings: RenderSettings, renders: int = 2) -> Throughput:
@@ -137,7 +137,7 @@ def calibrate(bundle: VideoBundle, payloads: list[str], settings: RenderSettings
         raise RecapError("nothing to calibrate on: no eligible payload")
     chosen = [json.loads(payloads[i % len(payloads)]) for i in range(renders + 1)]
     cpu, wall = [], []
-    with tempfile.TemporaryDirectory(prefix="recap-calibrate-") as tmp, _cold_frame_cache(Path(tmp) / "cache"), RenderPool(bundle, 1) as pool:
+    with tempfile.TemporaryDirectory(prefix="recap-calibrate-") as tmp, _cold_segment_cache(Path(tmp) / "cache"), RenderPool(bundle, 1) as pool:
         for i, payload in enumerate(chosen):
             worker_pid = pool.worker_pids()[0] if pool.worker_pids() else None
             before = process_tree_cpu_s(worker_pid) if worker_pid else 0.0

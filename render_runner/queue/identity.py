@@ -19,7 +19,7 @@ from render_runner.config import RenderSettings, ShareSettings
 from render_runner.share import page
 
 # The RenderSettings fields that change what a viewer sees or hears (the soundtrack is its content
-# hash, never a path). Adding one is one line here. Not listed: tabs and frame_cache_mb change speed.
+# hash, never a path). Adding one is one line here. Not listed: tabs and segment_cache_mb change speed.
 PIXEL_SETTINGS = ("scale", "mode", "jpeg_quality", "x264_preset", "crf", "frame_range", "soundtrack")
 
 

@@ -1,7 +1,8 @@
 // Encode a sparse render's frames to the video: exactly durationInFrames frames at fps, H.264
 // yuv420p BT.709, +faststart. Which way (the first that works):
-//   1. spliced holds (encode/holds.mjs): only the captured frames go through x264, every hold is
-//      spliced in as H.264 skip frames; needs the full ffmpeg ("concat" method of ffmpeg.mjs);
+//   1. scene segments (segments/scene-segments.mjs): one independently decodable segment per scene
+//      (holds spliced in as skip frames unless RECAP_HOLD_SPLICE=0), joined by stream copy; needs
+//      the full ffmpeg ("concat" method of ffmpeg.mjs). sparse.mjs keeps the segments for other videos;
 //   2. "concat": a concat list where each captured frame lasts 1/fps and the settled frame its
 //      whole hold, then the `fps` filter (exact: every output slot shows the latest frame at or
 //      before it). The hold is decoded and converted once. Two traps, both checked by
@@ -14,7 +15,7 @@ import {writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {writeAtomically} from '../files.mjs';
 import {BT709_FILTER, findFfmpeg, runFfmpeg, sequenceInput, x264Args} from './ffmpeg.mjs';
-import {encodeSplicedHolds} from './holds.mjs';
+import {assembleVideo, encodeSegments} from '../segments/scene-segments.mjs';
 
 const quote = (file) => `'${file.replace(/'/g, "'\\''")}'`;
 
@@ -32,10 +33,16 @@ export const concatList = (segments, fps) => {
   return lines.join('\n') + '\n';
 };
 
-const notSpliced = (reason) => console.error(`sparse: holds encoded, not spliced: ${reason}`);
+export const notSegmented = (reason) => console.error(`sparse: no scene segments, every frame encoded: ${reason}`);
+
+/** Whether this ffmpeg can make scene segments (method "concat", a frame rate with whole 90 kHz ticks). */
+export const canSegment = ({method}, fps) => method === 'concat' && 90000 % fps === 0;
+
+/** Whether holds are spliced in as skip frames (RECAP_HOLD_SPLICE=0: encoded, for comparison). */
+export const spliceByDefault = () => process.env.RECAP_HOLD_SPLICE !== '0';
 
 /** The ordinary encode: every output frame through x264 (holds included). */
-const encodeEveryFrame = async ({bin, method, segments, work, output, fps, durationInFrames, x264Preset, crf}) => {
+export const encodeEveryFrame = async ({bin, method, segments, work, output, fps, durationInFrames, x264Preset, crf}) => {
   let input;
   let filter = BT709_FILTER;
   if (method === 'concat') {
@@ -57,25 +64,25 @@ const encodeEveryFrame = async ({bin, method, segments, work, output, fps, durat
 };
 
 /**
- * Encode segments [{files, holdFrames}] (scene order; files are a scene's captured frames, the last
+ * Encode scenes [{files, holdFrames}] (scene order; files are a scene's captured frames, the last
  * one settled) into `output`, written whole or not at all. `work` is a scratch folder.
- * Returns {holdsSpliced}.
+ * Returns {holdsSpliced, segments: [Buffer] per scene, or null when every frame was encoded}.
  */
-export const encodeVideo = async ({
-  segments, work, output, fps, durationInFrames, width, height, x264Preset, crf,
-  splice = process.env.RECAP_HOLD_SPLICE !== '0', // RECAP_HOLD_SPLICE=0: encode holds (for comparison)
-}) => {
-  const {bin, method} = findFfmpeg();
-  let holdsSpliced = false;
+export const encodeVideo = async ({segments, work, output, fps, durationInFrames, width, height, x264Preset, crf, splice = spliceByDefault()}) => {
+  const ffmpeg = findFfmpeg();
+  let made = null;
   await writeAtomically(output, async (tmp) => {
-    if (splice && method === 'concat' && width && height && 90000 % fps === 0) {
-      // an ffmpeg without -forced-idr or the setts filter fails here: encode the ordinary way then
-      holdsSpliced = await encodeSplicedHolds({bin, segments, work, output: tmp, fps, width, height, x264Preset, crf, why: notSpliced}).catch((error) => {
-        notSpliced(String(error?.message ?? error).split('\n')[0]);
-        return false;
-      });
+    if (canSegment(ffmpeg, fps) && width && height) {
+      try {
+        const encoded = await encodeSegments({bin: ffmpeg.bin, scenes: segments, work, fps, width, height, x264Preset, crf, splice});
+        await assembleVideo({bin: ffmpeg.bin, segments: encoded, work, output: tmp, fps});
+        made = encoded;
+      } catch (error) {
+        // e.g. an ffmpeg without -forced-idr, or a stream the splice checks refuse
+        notSegmented(String(error?.message ?? error).split('\n')[0]);
+      }
     }
-    if (!holdsSpliced) await encodeEveryFrame({bin, method, segments, work, output: tmp, fps, durationInFrames, x264Preset, crf});
+    if (!made) await encodeEveryFrame({bin: ffmpeg.bin, method: ffmpeg.method, segments, work, output: tmp, fps, durationInFrames, x264Preset, crf});
   });
-  return {holdsSpliced};
+  return {holdsSpliced: Boolean(made) && splice, segments: made};
 };

@@ -37,6 +37,13 @@ export const findFfmpeg = () => {
   return found;
 };
 
+const versions = new Map();
+/** ffmpeg's first `-version` line (its build, and so its x264's): part of a segment's key. */
+export const ffmpegVersion = (bin) => {
+  if (!versions.has(bin)) versions.set(bin, (spawnSync(bin, ['-hide_banner', '-version'], {encoding: 'utf8'}).stdout || '').split('\n')[0].trim());
+  return versions.get(bin);
+};
+
 /** Run ffmpeg; resolves with the tail of its stderr, rejects with its last line. */
 export const runFfmpeg = (bin, args, cwd) =>
   new Promise((resolve, reject) => {

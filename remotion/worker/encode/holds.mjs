@@ -22,14 +22,14 @@ import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import {writeAtomically} from '../files.mjs';
-import {BT709_FILTER, BT709_TAGS, findFfmpeg, runFfmpeg, sequenceInput, x264Args} from './ffmpeg.mjs';
+import {BT709_FILTER, BT709_TAGS, findFfmpeg, runFfmpeg, x264Args} from './ffmpeg.mjs';
 
 /** Keyframe interval of the spliced encodes; also the hold clip's length (no IDR inside it). */
 export const HOLD_CLIP_FRAMES = 300;
 /** A pure skip frame of 1080x1920 is ~20-40 bytes; anything far bigger carries picture data. */
 const MAX_SKIP_FRAME_BYTES = 600;
 
-const NAL_IDR = 5;
+export const NAL_IDR = 5;
 const NAL_SLICE = 1;
 const NAL_AUD = 9;
 const NAL_SPS = 7;
@@ -87,7 +87,8 @@ const SHORT_START = Buffer.from([0, 0, 1]);
 export const annexB = (nals) =>
   Buffer.concat(nals.flatMap((n) => [[NAL_AUD, NAL_SPS, NAL_PPS].includes(n[0] & 0x1f) ? LONG_START : SHORT_START, n]));
 
-const parameterSets = (unit) => unit.nals.filter((n) => [NAL_SPS, NAL_PPS].includes(n[0] & 0x1f)).map((n) => n.toString('hex')).join('|');
+/** A frame's SPS and PPS as one string ('' when it carries none). */
+export const parameterSets = (unit) => unit.nals.filter((n) => [NAL_SPS, NAL_PPS].includes(n[0] & 0x1f)).map((n) => n.toString('hex')).join('|');
 
 /**
  * The hold clip's access units, made once per machine and encoder settings and size (~6 CPU-s at
@@ -139,9 +140,10 @@ export const forcedKeyframes = (counts) => {
 
 /**
  * Given the encoded captured frames (Annex-B, JPEGs through the image demuxer at fps, the video
- * filter `filter`, spliceEncoderArgs and forcedKeyframes) and per scene {captured, holdFrames}, the
- * whole video as an Annex-B Buffer, or null (with the reason in `why`) when the stream is not as
- * expected.
+ * filter `filter`, spliceEncoderArgs and forcedKeyframes) and per scene {captured, holdFrames}, every
+ * scene as its own Annex-B Buffer (its captured frames, then its hold as skip frames: an independently
+ * decodable segment starting with an IDR), or null (with the reason in `why`) when the stream is not
+ * as expected.
  */
 export const spliceHolds = async ({encoded, scenes, bin, width, height, fps, filter, x264Preset, crf, why = () => undefined}) => {
   const frames = accessUnits(encoded);
@@ -163,11 +165,13 @@ export const spliceHolds = async ({encoded, scenes, bin, width, height, fps, fil
       if (!key.types.includes(NAL_IDR) || parameterSets(key) !== sets) return why('a scene keyframe is not an IDR with the hold clip parameter sets'), null;
     }
     if (holdFrames - 1 > skips.length) return why(`a hold of ${holdFrames} frames is longer than the hold clip`), null;
-    for (let i = n; i < n + captured; i++) out.push(frames[i].bytes);
-    for (let i = 0; i < holdFrames - 1; i++) out.push(skips[i].bytes);
+    const scene = [];
+    for (let i = n; i < n + captured; i++) scene.push(frames[i].bytes);
+    for (let i = 0; i < holdFrames - 1; i++) scene.push(skips[i].bytes);
+    out.push(Buffer.concat(scene));
     n += captured;
   }
-  return Buffer.concat(out);
+  return out;
 };
 
 /** Write the spliced stream as MP4 (stream copy, exact fps, +faststart). */
@@ -184,28 +188,3 @@ export const muxSpliced = async ({bin, stream, work, output, fps}) => {
 };
 
 
-/**
- * The spliced encode: only the captured frames go through x264 (an IDR forced on every scene's first
- * and settled frame), every hold is spliced in as skip frames, the result muxed to `output`.
- * segments: [{files, holdFrames}]. Returns false (nothing written, the reason given to `why`) when
- * the splice checks fail; throws when ffmpeg fails (e.g. one without -forced-idr).
- */
-export const encodeSplicedHolds = async ({bin, segments, work, output, fps, width, height, x264Preset, crf, why}) => {
-  const captured = segments.flatMap((s) => s.files);
-  const keyframes = forcedKeyframes(segments.map((s) => s.files.length));
-  const encoded = path.join(work, 'captured.h264');
-  await runFfmpeg(bin, [
-    '-hide_banner', '-loglevel', 'error', '-y', ...sequenceInput(path.join(work, 'captured-sequence'), captured, fps),
-    '-vf', BT709_FILTER, '-frames:v', String(captured.length),
-    '-force_key_frames', `expr:${keyframes.map((k) => `eq(n,${k})`).join('+')}`, '-forced-idr', '1',
-    ...spliceEncoderArgs({fps, x264Preset, crf}), '-f', 'h264', encoded,
-  ], work);
-  const stream = await spliceHolds({
-    encoded: readFileSync(encoded),
-    scenes: segments.map((s) => ({captured: s.files.length, holdFrames: s.holdFrames})),
-    bin, width, height, fps, filter: BT709_FILTER, x264Preset, crf, why,
-  });
-  if (!stream) return false;
-  await muxSpliced({bin, stream, work, output, fps});
-  return true;
-};
