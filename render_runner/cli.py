@@ -407,6 +407,12 @@ def status(
     out.print("done in the last 1 / 5 / 15 min: " + " / ".join(str(state.done_last[m]) for m in ("1", "5", "15")))
     if state.avg_render_ms:
         out.print(f"average render: {state.avg_render_ms / 1000:.1f} s per video")
+    if state.segment_hit_rate is not None:
+        cpu = f", {state.cpu_s_per_video:.1f} CPU-s per video" if state.cpu_s_per_video is not None else ""
+        out.print(
+            f"segment cache: {state.segment_hit_rate:.0%} of scenes reused, "
+            f"{state.frames_captured_per_video or 0:.0f} frames captured per video{cpu} (last 200 videos)"
+        )
     if state.top_errors:
         table = Table("failed jobs", "error", title="most common errors")
         for error, n in state.top_errors:

@@ -192,6 +192,14 @@ class Database:
         """
         return []
 
+    def drop_index(self, name: str) -> list[Statement]:
+        """Statements that drop an index `partial_index` made, if it exists (none on DuckDB)."""
+        return []
+
+    def json_text(self, column: str, *keys: str) -> str:
+        """SQL for the text at `keys` inside the JSON `column` (null when absent)."""
+        return f"json_extract_string({column}, '$.{'.'.join(keys)}')"
+
     def load_csv(self, relation: str, columns: Sequence[tuple[str, str]], path: Path) -> None:
         """Bulk-load a headerless CSV (strings quoted, `\\N` for null) into an existing table."""
         raise NotImplementedError
@@ -326,6 +334,12 @@ class _Postgres(Database):
 
     def partial_index(self, name: str, table: str, columns: str, where: str) -> list[Statement]:
         return [(f"create index if not exists {self.quote(name)} on {table} ({columns}) where {where}", ())]
+
+    def drop_index(self, name: str) -> list[Statement]:
+        return [(f"drop index if exists {self.quote(self.schema)}.{self.quote(name)}", ())]
+
+    def json_text(self, column: str, *keys: str) -> str:
+        return f"({column} #>> '{{{','.join(keys)}}}')"
 
     def load_csv(self, relation: str, columns: Sequence[tuple[str, str]], path: Path) -> None:
         # not retried: a COPY whose commit was lost in flight could be loaded twice

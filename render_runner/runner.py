@@ -30,7 +30,7 @@ from render_runner.config import WORK_ROOT, RunOptions
 from render_runner.db import Database, DatabaseUnavailable
 from render_runner.errors import RecapError
 from render_runner.queue.identity import RenderIdentity, was_partial
-from render_runner.queue.queue import Job, JobQueue, SyncResult, new_runner_id
+from render_runner.queue.queue import Job, JobQueue, RenderCost, SyncResult, new_runner_id
 from render_runner.queue.retry import JITTER, RetryPolicy, When
 from render_runner.render.bundle import VideoBundle
 from render_runner.render.contract import parse_payload
@@ -398,6 +398,7 @@ class Runner:
                     size_bytes=size,
                     render_ms=result.render_ms,
                     duration_s=duration_s,
+                    cost=RenderCost.of(result.cpu_s, result.sparse),
                 )
             if not ok:
                 return self._abandon(job, "lease taken over by another runner")

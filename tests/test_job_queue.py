@@ -344,6 +344,8 @@ def test_an_older_job_table_on_postgres_gains_the_queue_indexes(pg_database: dic
     wh, con = _postgres_queue_with_jobs(pg_database, tmp_path, 3)
     wh.execute(schema.CREATE.format(jobs=f'"{wh.schema}".render_jobs'))  # as a runner before issue 13 left it
     wh.execute(f"""insert into "{wh.schema}".render_jobs (user_id, recap_year, status) values (1, 2026, 'done')""")
+    # and the claim index of upgrade 4, which upgrade 6 replaces with one that orders by claim group
+    wh.execute(f"""create index render_jobs_pending on "{wh.schema}".render_jobs (available_at, user_id) where status = 'pending'""")
     queue = JobQueue(Database.for_connection(con, wh.config))
     queue.ensure_table()
     queue.ensure_table()  # idempotent
@@ -351,7 +353,7 @@ def test_an_older_job_table_on_postgres_gains_the_queue_indexes(pg_database: dic
     indexes = {name: definition.split(" USING ")[1] for name, definition in rows}
     assert indexes == {
         "render_jobs_pkey": "btree (user_id, recap_year)",
-        "render_jobs_pending": "btree (available_at, user_id) WHERE ((status)::text = 'pending'::text)",
+        "render_jobs_pending_grouped": "btree (available_at, claim_group, user_id) WHERE ((status)::text = 'pending'::text)",
         "render_jobs_lease_ends": "btree (lease_expires_at, user_id) WHERE ((status)::text = 'rendering'::text)",
         "render_jobs_leases": "btree (lease_owner) WHERE ((status)::text = 'rendering'::text)",
     }
@@ -391,10 +393,25 @@ def test_on_postgres_claim_renew_and_waiting_read_indexes_not_the_whole_job_tabl
     con.rollback()
     con.close()
     claim, payloads, renew, waiting = plans
-    assert "Seq Scan" not in claim and "render_jobs_pending" in claim and "render_jobs_lease_ends" in claim, claim
+    assert "Seq Scan" not in claim and "render_jobs_pending_grouped" in claim and "render_jobs_lease_ends" in claim, claim
     assert "Seq Scan" not in payloads, payloads
     assert "Seq Scan" not in renew and "render_jobs_leases" in renew, renew
     assert "Seq Scan on render_jobs" not in waiting, waiting
+
+
+def test_claims_take_videos_likely_to_share_scenes_one_after_another(queue: JobQueue, warehouse: ScratchWarehouse) -> None:
+    """Claim order within one sync: by locale, then dream total, then user (the claim group)."""
+
+    def payload(user_id: int, locale: str | None, total: int) -> dict[str, Any]:
+        p = make_payload(user_id, total=total)
+        p["user"]["locale"] = locale
+        return p
+
+    users = [payload(1, "fr", 12), payload(2, "en", 12), payload(3, "fr", 3), payload(4, "en", 100), payload(5, None, 7), payload(6, "en", 12)]
+    warehouse.write_payloads(users)  # type: ignore[arg-type]
+    queue.sync(_identity(), release_orphans=False)
+    order = [job.user_id for _ in range(6) for job in queue.claim("a", 1, 60)]
+    assert order == [5, 2, 6, 4, 3, 1]  # (no locale), en/12, en/12, en/100, fr/3, fr/12
 
 
 def test_nothing_waits_once_every_job_is_finished(queue: JobQueue) -> None:

@@ -84,6 +84,24 @@ class Job:
 
 
 @dataclass(frozen=True)
+class RenderCost:
+    """What one render cost and reused, kept on its job (`status` reports the segment cache from it)."""
+
+    cpu_s: float | None = None  # CPU-seconds of the render worker's process tree for this job
+    scenes: int | None = None  # scenes of the video (one segment each)
+    scenes_cached: int | None = None  # of which came from the segment cache
+    frames_captured: int | None = None  # frames captured in the browser for the others
+
+    def columns(self) -> tuple[float | int | None, ...]:
+        return (self.cpu_s, self.scenes, self.scenes_cached, self.frames_captured)
+
+    @classmethod
+    def of(cls, cpu_s: float | None, sparse: dict[str, Any] | None) -> RenderCost:
+        figures = sparse or {}
+        return cls(cpu_s, figures.get("scenes"), figures.get("segmentsCached"), figures.get("capturedFrames"))
+
+
+@dataclass(frozen=True)
 class SyncResult:
     new: int
     changed: int
@@ -190,7 +208,19 @@ class JobQueue:
                 (identity.template_version,),
             ),
         ]
-        released, new, withdrawn, returned, changed, rescued = self.table.transaction(statements)[-6:]
+        group = self.claim_group("p.payload").replace("{", "{{").replace("}", "}}")  # literal braces in the template
+        statements.append(
+            (  # the claim order of the jobs to render (claim_group below)
+                f"""
+                update {{jobs}} as j set claim_group = {group}
+                from {{payloads}} as p
+                where j.user_id = p.user_id and j.recap_year = p.recap_year and j.status = 'pending'
+                    and j.claim_group is distinct from {group}
+                """,
+                (),
+            )
+        )
+        released, new, withdrawn, returned, changed, rescued = self.table.transaction(statements)[-7:-1]
         done = self.stats.counts()[identity.finished_status]
         return SyncResult(
             new=len(new),
@@ -236,12 +266,26 @@ class JobQueue:
         return len(rows)
 
     # -- claiming ---------------------------------------------------------------------------
+    def claim_group(self, payload: str) -> str:
+        """SQL for a payload's claim group: its locale, then its dream total.
+
+        Pending jobs are claimed in (available_at, claim_group, user_id) order, so videos likely to
+        share scenes follow one another and even a small segment cache finds them: every scene's
+        words are in the user's language, and the total opens the second scene. Simulated over the
+        30,000 demo users (BENCHMARKS.md, "Claim order"): with a cache of 2,000 segments, 80 frames
+        captured per video against 116 in user order.
+        """
+        locale = f"coalesce({self.db.json_text(payload, 'user', 'locale')}, '')"
+        total = f"lpad(coalesce({self.db.json_text(payload, 'dreams', 'total')}, ''), 8, '0')"
+        return f"{locale} || '/' || {total}"
+
+
     def claim(self, owner: str, limit: int, lease_s: int) -> list[Job]:
         """Take up to `limit` jobs: pending ones whose backoff has passed, or ones whose lease expired.
 
-        The two kinds are picked apart, each in the order of its own index (schema.UPGRADES[4]), so a
-        claim never walks past the jobs in flight under live leases (a fleet's thousands), then the
-        first `limit` of both in `available_at` order are taken.
+        The two kinds are picked apart, each in the order of its own index (schema.UPGRADES[4] and
+        [6]), so a claim never walks past the jobs in flight under live leases (a fleet's thousands),
+        then the first `limit` of both in (available_at, claim_group) order are taken.
         """
         rows = self.table.transaction(
             [
@@ -254,11 +298,11 @@ class JobQueue:
                         select c.user_id, c.recap_year
                         from (
                             select * from (
-                                select j.user_id, j.recap_year, j.available_at
+                                select j.user_id, j.recap_year, j.available_at, j.claim_group
                                 from {jobs} as j
                                 inner join {payloads} as p on p.user_id = j.user_id and p.recap_year = j.recap_year
                                 where j.status = 'pending' and coalesce(j.available_at, now()) <= now()
-                                order by j.available_at, j.user_id
+                                order by j.available_at, j.claim_group, j.user_id
                                 limit %s
                                 """
                     + self.db.skip_locked("j")
@@ -266,7 +310,7 @@ class JobQueue:
                             ) as pending
                             union all
                             select * from (
-                                select j.user_id, j.recap_year, j.available_at
+                                select j.user_id, j.recap_year, j.available_at, j.claim_group
                                 from {jobs} as j
                                 inner join {payloads} as p on p.user_id = j.user_id and p.recap_year = j.recap_year
                                 where j.status = 'rendering' and j.lease_expires_at < now()
@@ -277,7 +321,7 @@ class JobQueue:
                     + """
                             ) as expired
                         ) as c
-                        order by c.available_at, c.user_id
+                        order by c.available_at, c.claim_group, c.user_id
                         limit %s
                     )
                     returning user_id, recap_year, attempts, render_settings, output_uri, poster_uri, page_uri, claim_count
@@ -424,6 +468,7 @@ class JobQueue:
         size_bytes: int,
         render_ms: int,
         duration_s: float,
+        cost: RenderCost | None = None,
     ) -> bool:
         """Mark done (`smoke` for a partial render) under `identity`; False if this claim no longer holds the job.
 
@@ -435,6 +480,7 @@ class JobQueue:
                 payload_hash = %s, template_version = %s, render_settings = %s, storage_location = %s,
                 output_uri = %s, poster_uri = %s, page_uri = %s,
                 bytes = %s, render_ms = %s, duration_s = %s, last_error = null, rendered_by = %s,
+                cpu_s = %s, scenes = %s, scenes_cached = %s, frames_captured = %s,
                 finished_at = now(), updated_at = now()
             where user_id = %s and recap_year = %s and claim_count = %s
                 and ((status = 'rendering' and lease_owner = %s) or (status = %s and rendered_by = %s))
@@ -443,6 +489,7 @@ class JobQueue:
             (
                 identity.finished_status, job.payload_hash, identity.template_version, identity.settings, identity.location,
                 output_uri, poster_uri, page_uri, size_bytes, render_ms, duration_s, owner,
+                *(cost or RenderCost()).columns(),
                 job.user_id, job.recap_year, job.claim, owner, identity.finished_status, owner,
             ),
             fetch=True,

@@ -39,6 +39,11 @@ create table if not exists {{jobs}} (
     page_uri varchar,
     bytes bigint,
     render_ms bigint,
+    cpu_s double precision,
+    scenes integer,
+    scenes_cached integer,
+    frames_captured integer,
+    claim_group varchar,
     duration_s double precision,
     last_error varchar,
     rendered_by varchar,
@@ -60,12 +65,19 @@ class PartialIndex:
     where: str
 
 
+@dataclass(frozen=True)
+class DroppedIndex:
+    """An index an earlier upgrade made that is no longer wanted (`Database.drop_index`)."""
+
+    name: str
+
+
 # Version N -> the statements that bring a version N-1 table to version N, in order. Each must be
 # idempotent (`add column if not exists`, ...): they run, after CREATE, every time a runner starts,
 # so a table made by any older runner is brought up to date and a current one is left alone.
 # CREATE is always the newest version: add a column to both CREATE and a new upgrade. Indexes live
 # in the upgrades only (they run on a new table too).
-UPGRADES: dict[int, Sequence[str | PartialIndex]] = {
+UPGRADES: dict[int, Sequence[str | PartialIndex | DroppedIndex]] = {
     1: (),  # the table as the first runner made it
     # the render identity beyond payload and template (issue 12): what settings and where
     2: (
@@ -80,11 +92,22 @@ UPGRADES: dict[int, Sequence[str | PartialIndex]] = {
     # a fleet's queue (issue 13, bench/queue.py, BENCHMARKS.md): without them every claim, renew and
     # `waiting` reads the whole table (a claim a third of a second at 100,000 jobs)
     4: (
-        # the claim's two scans, each in its order, over the jobs it may take (`waiting` reads both)
-        PartialIndex("render_jobs_pending", "available_at, user_id", "status = 'pending'"),
+        # the claim's two scans, each in its order, over the jobs it may take (`waiting` reads both;
+        # the pending one is upgrade 6's since)
         PartialIndex("render_jobs_lease_ends", "lease_expires_at, user_id", "status = 'rendering'"),
         # a runner's leases, which its heartbeat renews and a stop releases
         PartialIndex("render_jobs_leases", "lease_owner", "status = 'rendering'"),
+    ),
+    # scene segments (issue 16): what each render cost and reused (`status` shows the segment cache's
+    # hit rate), and the claim order that lets videos sharing scenes follow one another
+    6: (
+        "alter table {jobs} add column if not exists cpu_s double precision",
+        "alter table {jobs} add column if not exists scenes integer",
+        "alter table {jobs} add column if not exists scenes_cached integer",
+        "alter table {jobs} add column if not exists frames_captured integer",
+        "alter table {jobs} add column if not exists claim_group varchar",
+        DroppedIndex("render_jobs_pending"),  # upgrade 4's, without the group
+        PartialIndex("render_jobs_pending_grouped", "available_at, claim_group, user_id", "status = 'pending'"),
     ),
 }
 
@@ -121,9 +144,11 @@ class JobTable:
         ]
         self.transaction(statements)
 
-    def _statements(self, step: str | PartialIndex) -> list[Statement]:
+    def _statements(self, step: str | PartialIndex | DroppedIndex) -> list[Statement]:
         if isinstance(step, PartialIndex):
             return self.db.partial_index(step.name, self.jobs, step.columns, step.where)
+        if isinstance(step, DroppedIndex):
+            return self.db.drop_index(step.name)
         return [(step, ())]
 
     def payloads_exist(self) -> bool:

@@ -17,6 +17,10 @@ class QueueStatus:
     top_errors: list[tuple[str, int]]
     runners: list[dict[str, Any]]
     avg_render_ms: float | None
+    # the last 200 videos: share of their scenes that came from the segment cache, frames captured per video
+    segment_hit_rate: float | None = None
+    frames_captured_per_video: float | None = None
+    cpu_s_per_video: float | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -24,6 +28,9 @@ class QueueStatus:
             "total": sum(self.counts.values()),
             "done_last_minutes": self.done_last,
             "avg_render_ms": self.avg_render_ms,
+            "segment_hit_rate": self.segment_hit_rate,
+            "frames_captured_per_video": self.frames_captured_per_video,
+            "cpu_s_per_video": self.cpu_s_per_video,
             "top_errors": [{"error": e, "count": n} for e, n in self.top_errors],
             "runners": self.runners,
         }
@@ -77,13 +84,15 @@ class QueueStats:
         )
         avg = run(
             """
-            select avg(render_ms) from (
-                select render_ms from {jobs} where status = 'done' and render_ms is not null
+            select avg(render_ms), sum(scenes_cached), sum(scenes), avg(frames_captured), avg(cpu_s) from (
+                select render_ms, scenes_cached, scenes, frames_captured, cpu_s from {jobs}
+                where status = 'done' and render_ms is not null
                 order by finished_at desc limit 200
             ) as recent
             """,
             fetch=True,
         )
+        _, cached, scenes, frames, cpu = avg[0] if avg else (None,) * 5
         return QueueStatus(
             counts=self.counts(),
             done_last=done_last,
@@ -93,6 +102,9 @@ class QueueStats:
                 for o, r, d, t in runners
             ],
             avg_render_ms=float(avg[0][0]) if avg and avg[0][0] is not None else None,
+            segment_hit_rate=float(cached) / float(scenes) if cached is not None and scenes else None,
+            frames_captured_per_video=float(frames) if frames is not None else None,
+            cpu_s_per_video=float(cpu) if cpu is not None else None,
         )
 
     def payloads_to_render(self, template_version: str) -> list[str]:

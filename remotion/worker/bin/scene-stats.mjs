@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// The scenes of every video, for the render bench's cache model (bench/render.py --steady):
+//   node worker/bin/scene-stats.mjs < payloads.jsonl
+// One line per payload, in input order: {"user", "locale", "frames", "scenes": [[key, captured,
+// holdFrames], ...]} where key stands for the scene's segment (cacheKey and frame counts: what
+// segments/segment-cache.mjs keys by, besides the settings every video of a run shares), captured
+// the frames a sparse render captures for it and holdFrames its spliced hold. Invalid payloads: {"invalid": true}.
+import {createHash} from 'node:crypto';
+import {createInterface} from 'node:readline';
+import {framesToCapture} from '../capture/frames.mjs';
+import {loadLib} from '../lib.mjs';
+
+const lib = await loadLib();
+const out = [];
+for await (const line of createInterface({input: process.stdin, crlfDelay: Infinity})) {
+  if (!line.trim()) continue;
+  try {
+    const payload = lib.parsePayload(JSON.parse(line));
+    const timeline = lib.getTimeline(payload);
+    const scenes = framesToCapture(timeline).map(({scene, frames, holdFrames}) => [
+      createHash('sha1').update(JSON.stringify([scene.cacheKey, scene.durationInFrames, frames.length, holdFrames])).digest('hex').slice(0, 16),
+      frames.length,
+      holdFrames,
+    ]);
+    out.push(JSON.stringify({user: payload.user.id, locale: payload.locale ?? payload.user.locale ?? null, frames: timeline.durationInFrames, scenes}));
+  } catch {
+    out.push('{"invalid":true}');
+  }
+  if (out.length >= 1000) process.stdout.write(out.splice(0).join('\n') + '\n');
+}
+if (out.length) process.stdout.write(out.join('\n') + '\n');
