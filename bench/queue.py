@@ -41,7 +41,8 @@ if __name__ == "__main__":
     # Run as a script, this file's folder comes first on sys.path, and `queue.py` would stand in for
     # the standard library's `queue` (which multiprocessing imports).
     sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-    sys.path.insert(0, str(PROJECT_DIR))
+    # the project, not this folder, first: bench/queue.py must not shadow the standard library's queue
+sys.path[:] = [str(PROJECT_DIR)] + [p for p in sys.path if Path(p or '.').resolve() != PROJECT_DIR / 'bench']
 
 import argparse  # noqa: E402
 import csv  # noqa: E402

@@ -12,7 +12,7 @@ the poster, in one run on one machine:
     Remotion's defaults (only --browser-executable set: there is no network to download one);
     every call bundles, starts a browser, renders, encodes (x264 medium, crf 18).
 (b) runner: `render-runner go` on a scratch DuckDB warehouse holding those payloads (a fresh
-    recap_payloads table, profiles dir, key secret and frame cache), local output folder. The
+    recap_payloads table, profiles dir, key secret and segment cache), local output folder. The
     bundle is built before the clock starts (once per template for a whole 30,000-user run).
 
 Measured per video: wall seconds (elapsed of the whole command / K) and CPU-seconds of the whole
@@ -50,7 +50,8 @@ from pathlib import Path
 from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR))
+# the project, not this folder, first: bench/queue.py must not shadow the standard library's queue
+sys.path[:] = [str(PROJECT_DIR)] + [p for p in sys.path if Path(p or '.').resolve() != PROJECT_DIR / 'bench']
 
 from render_runner.config import HOLD_CLIP_CLI, REMOTION_DIR, RenderSettings  # noqa: E402
 from render_runner.render.bundle import ensure_bundle  # noqa: E402
@@ -289,7 +290,7 @@ def run_runner(name: str, payloads: list[dict[str, Any]], work: Path, extra: lis
         **os.environ,
         **warehouse.env,
         "RECAP_KEY_SECRET": "bench-secret-0123456789abcdefghijklmnop",
-        "RECAP_FRAME_CACHE_DIR": str(cache or tmp / "frame-cache"),  # cold unless a shared cache is given
+        "RECAP_SEGMENT_CACHE_DIR": str(cache or tmp / "segment-cache"),  # cold unless a shared cache is given
         # the hold clip (worker/encode/holds.mjs): made once per machine, before the clock (main)
         "RECAP_HOLD_CLIP_DIR": str(HOLD_CLIPS),
         "COLUMNS": "200",
@@ -327,24 +328,24 @@ def merge(phases: list[Phase]) -> Phase:
 
 
 def run_warm(payloads: list[dict[str, Any]], work: Path) -> Phase:
-    """The same payloads three times on one frame cache: the third run finds every scene cached
-    (a scene is admitted on its second sighting), i.e. the fixed cost of a video: poster, page
-    loads, encode, runner. Users with shared scenes pay between this and the cold figure."""
-    cache = work / "shared-frame-cache"
+    """The same payloads twice on one segment cache: the second run finds every scene cached, i.e.
+    the fixed cost of a video: poster, assembly, audio, runner. Users with shared scenes pay
+    between this and the cold figure."""
+    cache = work / "shared-segment-cache"
     phase = None
-    for i in range(3):
-        phase, _ = run_runner(f"runner default, all scenes cached (run {i + 1}/3)", payloads, work, [], cache=cache)
+    for i in range(2):
+        phase, _ = run_runner(f"runner default, all scenes cached (run {i + 1}/2)", payloads, work, [], cache=cache)
     assert phase is not None
     phase.name = "runner default, every scene cached"
     return phase
 
 
 def run_rss(renders: int, scale: float) -> dict[str, Any]:
-    """One worker, many renders (cycling the samples, sparse, cold frame cache): RSS after each."""
+    """One worker, many renders (cycling the samples, sparse, cold segment cache): RSS after each."""
     payloads = load_payloads([p.stem for p in sorted((REMOTION_DIR / "samples").glob("*.json"))])
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-rss-") as tmp:
-        os.environ["RECAP_FRAME_CACHE_DIR"] = str(Path(tmp) / "cache")
+        os.environ["RECAP_SEGMENT_CACHE_DIR"] = str(Path(tmp) / "cache")
         with RenderPool(ensure_bundle(), 1, recycle_after=10**9, max_rss_bytes=10**15) as pool:
             for i in range(renders):
                 payload = payloads[i % len(payloads)]
@@ -400,6 +401,25 @@ def chart(data: dict[str, Any], path: Path) -> None:
     print(f"chart -> {path.relative_to(PROJECT_DIR)}")
 
 
+def run_steady_bench(n: int) -> None:
+    from bench import render_steady
+
+    ensure_bundle()
+    prepare_hold_clip()
+    work = Path(tempfile.mkdtemp(prefix="bench-steady-"))
+    try:
+        data = render_steady.run_steady(n, work, sys.modules[__name__])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(HOLD_CLIPS, ignore_errors=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    for path in (RESULTS / f"render-steady-{stamp}.json", RESULTS / "render-steady-latest.json"):
+        path.write_text(json.dumps(data, indent=2) + "\n")
+    print(f"steady_cpu_ratio={data['steady_cpu_ratio']:.2f}")
+    print(f"projected_30k_cpu_ratio={data['projection_30k']['one machine, 4 GB segment cache']['ratio']:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="2 payloads instead of 3 (still whole videos)")
@@ -409,7 +429,8 @@ def main() -> None:
     parser.add_argument("--lever", action="append", default=[], help="run only these LEVERS entries (substring match); implies --levers")
     parser.add_argument("--naive-from", type=Path, default=None, help="reuse the naive figures and videos of an earlier results JSON")
     parser.add_argument("--chart", type=Path, default=None, help="only redraw the chart from a results JSON")
-    parser.add_argument("--warm", action="store_true", help="also the runner with every scene already in the frame cache")
+    parser.add_argument("--warm", action="store_true", help="also the runner with every scene already in the segment cache")
+    parser.add_argument("--steady", type=int, default=0, metavar="N", help="only: a long run of N demo users (bench/render_steady.py)")
     parser.add_argument("--rss", type=int, default=0, metavar="N", help="only: N renders on one worker, its memory after each")
     parser.add_argument("--rss-scale", type=float, default=0.5, help="scale of the --rss renders")
     args = parser.parse_args()
@@ -428,6 +449,9 @@ def main() -> None:
         return
 
     become_subreaper()
+    if args.steady:
+        run_steady_bench(args.steady)
+        return
     k = args.payloads or (2 if args.quick else 3)
     payloads = load_payloads(SAMPLES[:k])
     ensure_bundle()  # the bundle: built once per template, not per video
@@ -463,7 +487,7 @@ def main() -> None:
         naive = merge(naive_runs)
         phases = [naive] + [merge(runs) for runs in runner_runs.values()]
         if args.warm:
-            print("runner with a warm frame cache", flush=True)
+            print("runner with a warm segment cache", flush=True)
             warm = run_warm(payloads, work)
             phases.append(warm)
         # keep the naive videos for --naive-from (they are the reference)

@@ -24,7 +24,8 @@ import time
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR))
+# the project, not this folder, first: bench/queue.py must not shadow the standard library's queue
+sys.path[:] = [str(PROJECT_DIR)] + [p for p in sys.path if Path(p or '.').resolve() != PROJECT_DIR / 'bench']
 
 from render_runner.config import REMOTION_DIR, ShareSettings  # noqa: E402
 from render_runner.share.page import CONTENT_TYPE, ShareText, page_media, write_page  # noqa: E402

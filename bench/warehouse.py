@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR))
+# the project, not this folder, first: bench/queue.py must not shadow the standard library's queue
+sys.path[:] = [str(PROJECT_DIR)] + [p for p in sys.path if Path(p or '.').resolve() != PROJECT_DIR / 'bench']
 
 import psycopg2  # noqa: E402
 

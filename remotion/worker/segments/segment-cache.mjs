@@ -6,8 +6,8 @@
 //
 // Safe under concurrency: a segment is written under a temporary name and promoted by one rename,
 // so a reader sees a whole segment or none; two workers making the same segment waste work, they
-// never corrupt it (the second rename replaces identical bytes). The runner may share it across a
-// fleet (render_runner/render/segment_share.py: an S3 prefix, same keys, same promote-by-rename).
+// never corrupt it (the second rename replaces identical bytes). One cache per machine: sharing it
+// across a fleet (an S3 prefix with the same keys) is not built yet.
 import {createHash} from 'node:crypto';
 import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs';
 import os from 'node:os';

@@ -1,0 +1,219 @@
+"""`bench/render.py --steady N`: the cost of a long run, where scenes are shared across users.
+
+N synthetic users (`render-runner demo-data`, bench/demo_payloads.py: the first N eligible of the
+30,000-user demo data), the naive loop on 2 of them, then `render-runner go` over all N from a cold
+segment cache, in two invocations on one warehouse and one cache: users 1..N/2, then the rest
+(the second half is the steady state: it pays its own start-up, so it is slightly pessimistic).
+Then the same segment cache renders a few already-rendered users again under another share link
+(new pages, same pixels): videos whose scenes are all cached.
+
+Reported: CPU-s per video (process trees, as bench/render.py) over the whole run and over the
+second half, cache hit rates and frames captured (from the job table: every job keeps its worker
+CPU, scenes, cached scenes and captured frames), bytes per video, SSIM of the runner's videos for
+the 2 naive users against the naive ones, peak memory; then a cost model,
+
+    worker CPU-s of a job = a * frames captured + b * segments made + c * [anything captured] + d
+
+(c: the capture tab's start, d: poster, assembly, audio, worker overhead), fitted by least squares on
+the first half's jobs, plus the runner's own CPU per video (whole-tree CPU minus the jobs' worker
+CPU). With the scene statistics of the whole demo population (remotion/worker/bin/scene-stats.mjs)
+in claim order (locale, dream total: queue.claim_group) through a segment cache, the model
+predicts this run (checked against the measurement) and projects the 30,000-user campaign: on one
+machine with the default 4 GB cache (LRU, segments of this run's mean size), and with a cache
+shared by a whole fleet (every distinct scene made once). The last two lines are
+`steady_cpu_ratio=` and `projected_30k_cpu_ratio=` (the 4 GB one-machine projection).
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench.demo_payloads import demo_payloads, demo_payloads_file
+from render_runner.render.node import node_binary
+from tests.warehouse_fixtures import duckdb_warehouse
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SCENE_STATS = PROJECT_DIR / "remotion" / "worker" / "bin" / "scene-stats.mjs"
+CACHE_BYTES = 4096 * 2**20  # RenderSettings.segment_cache_mb
+WARM_USERS = 6
+
+
+def scene_stats(payloads_file: Path) -> list[dict[str, Any]]:
+    with payloads_file.open() as stdin:
+        out = subprocess.run([node_binary(), str(SCENE_STATS)], stdin=stdin, capture_output=True, text=True, check=True,
+                             cwd=PROJECT_DIR / "remotion").stdout
+    return [r for r in map(json.loads, out.splitlines()) if not r.get("invalid")]
+
+
+def claim_order(videos: list[dict[str, Any]], totals: dict[int, int]) -> list[dict[str, Any]]:
+    """queue.claim_group's order: locale ('' when none), dream total, user."""
+    return sorted(videos, key=lambda v: (v["locale"] or "", f"{totals[v['user']]:08d}", v["user"]))
+
+
+def simulate(videos: list[dict[str, Any]], capacity: float, cache: collections.OrderedDict[str, int] | None = None) -> list[dict[str, int]]:
+    """Per video (in order): frames captured, segments made, scenes, through an LRU of `capacity` segments."""
+    lru = cache if cache is not None else collections.OrderedDict()
+    out = []
+    for v in videos:
+        frames = made = 0
+        for key, captured, _hold in v["scenes"]:
+            if key in lru:
+                lru.move_to_end(key)
+                continue
+            frames, made = frames + captured, made + 1
+            lru[key] = 1
+            if len(lru) > capacity:
+                lru.popitem(last=False)
+        out.append({"frames": frames, "made": made, "scenes": len(v["scenes"])})
+    return out
+
+
+def features(frames: int, made: int) -> list[float]:
+    return [float(frames), float(made), 1.0 if frames > 0 else 0.0, 1.0]
+
+
+def least_squares(rows: list[list[float]], ys: list[float]) -> list[float]:
+    """Solve the normal equations (Gaussian elimination); a column that never varies gets 0."""
+    n = len(rows[0])
+    a = [[sum(r[i] * r[j] for r in rows) for j in range(n)] + [sum(r[i] * y for r, y in zip(rows, ys, strict=True))] for i in range(n)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(a[r][col]))
+        if abs(a[pivot][col]) < 1e-9:
+            continue
+        a[col], a[pivot] = a[pivot], a[col]
+        for r in range(n):
+            if r != col and a[r][col]:
+                f = a[r][col] / a[col][col]
+                a[r] = [x - f * y for x, y in zip(a[r], a[col], strict=True)]
+    return [a[i][n] / a[i][i] if abs(a[i][i]) > 1e-9 else 0.0 for i in range(n)]
+
+
+def predict(coef: list[float], runner_s: float, sim: list[dict[str, int]]) -> float:
+    return sum(sum(c * x for c, x in zip(coef, features(s["frames"], s["made"]), strict=True)) + runner_s for s in sim)
+
+
+def jobs_of(warehouse: Any) -> list[dict[str, Any]]:
+    cols = ["user_id", "cpu_s", "scenes", "scenes_cached", "frames_captured", "bytes", "output_uri"]
+    rows = warehouse.execute(f"select {', '.join(cols)} from main.render_jobs where status = 'done' order by finished_at")
+    return [dict(zip(cols, r, strict=True)) for r in rows]
+
+
+def run_steady(n: int, work: Path, r: Any) -> dict[str, Any]:
+    """r: the bench/render.py module (its measuring helpers)."""
+    payloads = demo_payloads(first=n)
+    half = n // 2
+    print(f"--steady {n}: the first {n} eligible demo users; naive loop on 2 of them", flush=True)
+    naive, naive_videos = r.run_naive(payloads[:2], work)
+    tmp = Path(tempfile.mkdtemp(prefix="steady-", dir=work))
+    warehouse = duckdb_warehouse(tmp)
+    out, cache = tmp / "out", tmp / "segments"
+    env = {**os.environ, **warehouse.env, "RECAP_KEY_SECRET": "bench-secret-0123456789abcdefghijklmnop",
+           "RECAP_SEGMENT_CACHE_DIR": str(cache), "RECAP_HOLD_CLIP_DIR": str(r.HOLD_CLIPS), "COLUMNS": "200"}
+    phases = []
+    for name, subset, extra in (("first half (cold cache)", payloads[:half], []), ("second half (steady state)", payloads, [])):
+        warehouse.write_payloads(subset)
+        before = len(jobs_of(warehouse))
+        wall, cpu, mem, _ = r.measured([str(r.RUNNER), "go", "--output", str(out), *extra], cwd=tmp, env=env)
+        jobs = jobs_of(warehouse)[before:]
+        phases.append({"name": name, "videos": len(jobs), "wall_s": wall, "cpu_s": cpu, "jobs": jobs,
+                       "peak_worker_pss_mb": mem.peak_worker_kb / 1024, "peak_pss_mb": mem.peak_kb / 1024})
+        print(f"  {name}: {len(jobs)} videos, {wall:.0f} s wall, {cpu:.0f} CPU-s, {cpu / max(1, len(jobs)):.1f} CPU-s per video", flush=True)
+    # videos whose scenes are all cached: the same pixels under another share link (new pages)
+    warehouse.write_payloads(payloads[:WARM_USERS])
+    wall, cpu, mem, _ = r.measured([str(r.RUNNER), "go", "--output", str(out), "--share-link", "https://example.org/again"], cwd=tmp, env=env)
+    warm_jobs = [j for j in jobs_of(warehouse) if j["user_id"] in {p["user"]["id"] for p in payloads[:WARM_USERS]}]
+    warm = {"videos": WARM_USERS, "wall_s": wall, "cpu_s": cpu, "worker_cpu_s": sum(j["cpu_s"] or 0 for j in warm_jobs) / WARM_USERS,
+            "all_cached": all(j["scenes_cached"] == j["scenes"] for j in warm_jobs)}
+    print(f"  all scenes cached: {cpu / WARM_USERS:.1f} CPU-s per video (worker {warm['worker_cpu_s']:.1f})", flush=True)
+
+    first, second = phases
+    all_jobs = first["jobs"] + second["jobs"]
+    by_user = {j["user_id"]: j for j in all_jobs}
+    scores = [r.ssim(Path(by_user[p["user"]["id"]]["output_uri"].removeprefix("file://")), v) for p, v in zip(payloads[:2], naive_videos, strict=True)]
+    naive_cpu = naive.cpu_per_video
+    steady_cpu = second["cpu_s"] / second["videos"]
+    run_cpu = (first["cpu_s"] + second["cpu_s"]) / n
+
+    # the cost model: fitted on the first half's jobs; the runner's own CPU per video beside it
+    coef = least_squares([features(j["frames_captured"], j["scenes"] - j["scenes_cached"]) for j in first["jobs"]], [j["cpu_s"] for j in first["jobs"]])
+    runner_s = (first["cpu_s"] - sum(j["cpu_s"] for j in first["jobs"])) / first["videos"]
+    stats = scene_stats(demo_payloads_file())
+    totals = {}
+    with demo_payloads_file().open() as f:
+        for line in f:
+            p = json.loads(line)
+            totals[p["user"]["id"]] = p["dreams"]["total"]
+    by_id = {v["user"]: v for v in stats}
+    ids = [p["user"]["id"] for p in payloads]
+    lru: collections.OrderedDict[str, int] = collections.OrderedDict()
+    sim_first = simulate(claim_order([by_id[u] for u in ids[:half]], totals), float("inf"), lru)
+    sim_second = simulate(claim_order([by_id[u] for u in ids[half:]], totals), float("inf"), lru)
+    predicted_first, predicted_second = predict(coef, runner_s, sim_first), predict(coef, runner_s, sim_second)
+    segment_bytes = sum(p.stat().st_size for p in cache.glob("*.h264")) / max(1, len(list(cache.glob("*.h264"))))
+    population = claim_order(stats, totals)
+    projections = {}
+    for label, capacity in (("one machine, 4 GB segment cache", CACHE_BYTES / segment_bytes), ("a fleet sharing one cache", float("inf"))):
+        sim = simulate(population, capacity)
+        per_video = predict(coef, runner_s, sim) / len(sim)
+        projections[label] = {"cpu_s_per_video": per_video, "ratio": naive_cpu / per_video,
+                              "frames_captured_per_video": sum(s["frames"] for s in sim) / len(sim),
+                              "segment_hit_rate": 1 - sum(s["made"] for s in sim) / sum(s["scenes"] for s in sim)}
+
+    def hit_rate(jobs: list[dict[str, Any]]) -> float:
+        return sum(j["scenes_cached"] for j in jobs) / sum(j["scenes"] for j in jobs)
+
+    result = {
+        "n": n,
+        "naive": naive.as_json(),
+        "phases": [{k: v for k, v in p.items() if k != "jobs"} | {
+            "cpu_per_video": p["cpu_s"] / p["videos"], "segment_hit_rate": hit_rate(p["jobs"]),
+            "frames_captured_per_video": sum(j["frames_captured"] for j in p["jobs"]) / p["videos"],
+            "worker_cpu_per_video": sum(j["cpu_s"] for j in p["jobs"]) / p["videos"],
+            "bytes_per_video": sum(j["bytes"] for j in p["jobs"]) / p["videos"]} for p in phases],
+        "all_cached": warm | {"cpu_per_video": warm["cpu_s"] / WARM_USERS},
+        "run_cpu_per_video": run_cpu,
+        "steady_cpu_per_video": steady_cpu,
+        "ssim": {"avg": sum(s[0] for s in scores) / len(scores), "worst_frame": min(s[1] for s in scores)},
+        "model": {"per_captured_frame": coef[0], "per_segment_made": coef[1], "capture_tab": coef[2], "per_video_worker": coef[3],
+                  "per_video_runner": runner_s, "segment_bytes": segment_bytes},
+        "model_check": {"first_half": {"predicted": predicted_first, "measured": first["cpu_s"]},
+                        "second_half": {"predicted": predicted_second, "measured": second["cpu_s"]},
+                        "run": {"predicted": predicted_first + predicted_second, "measured": first["cpu_s"] + second["cpu_s"]}},
+        "projection_30k": projections,
+        "population": len(stats),
+        "steady_cpu_ratio": naive_cpu / steady_cpu,
+        "run_cpu_ratio": naive_cpu / run_cpu,
+    }
+    report(result)
+    return result
+
+
+def report(d: dict[str, Any]) -> None:
+    naive = d["naive"]["cpu_per_video"]
+    print()
+    print(f"naive loop: {naive:.1f} CPU-s per video ({d['naive']['wall_per_video']:.0f} s wall)")
+    for p in d["phases"]:
+        print(f"{p['name']:28} {p['cpu_per_video']:6.1f} CPU-s/video (worker {p['worker_cpu_per_video']:.1f}), {p['wall_s'] / p['videos']:5.1f} s wall/video, "
+              f"{p['segment_hit_rate']:.0%} of scenes from cache, {p['frames_captured_per_video']:.0f} frames captured/video, "
+              f"{p['bytes_per_video'] / 1e6:.2f} MB/video, peak worker PSS {p['peak_worker_pss_mb']:.0f} MB")
+    w = d["all_cached"]
+    print(f"{'every scene cached':28} {w['cpu_per_video']:6.1f} CPU-s/video (worker {w['worker_cpu_s']:.1f}; all cached: {w['all_cached']})")
+    print(f"whole run: {d['run_cpu_per_video']:.1f} CPU-s/video = {d['run_cpu_ratio']:.2f}x below naive; "
+          f"SSIM vs naive {d['ssim']['avg']:.4f} avg, {d['ssim']['worst_frame']:.3f} worst frame")
+    m = d["model"]
+    print(f"model (fitted on the first half's jobs): {m['per_captured_frame'] * 1000:.0f} ms per captured frame, "
+          f"{m['per_segment_made']:.2f} CPU-s per segment made, {m['capture_tab']:.2f} per capture tab, "
+          f"{m['per_video_worker']:.2f} per video in the worker + {m['per_video_runner']:.2f} in the runner; segments {m['segment_bytes'] / 1e3:.0f} KB")
+    for name, c in d["model_check"].items():
+        print(f"  predicts {name}: {c['predicted']:.0f} CPU-s, measured {c['measured']:.0f} ({(c['predicted'] - c['measured']) / c['measured']:+.1%})")
+    for name, p in d["projection_30k"].items():
+        print(f"projected 30k ({d['population']} eligible), {name}: {p['cpu_s_per_video']:.1f} CPU-s/video, "
+              f"{p['frames_captured_per_video']:.0f} frames captured/video, {p['segment_hit_rate']:.0%} scenes from cache, {p['ratio']:.1f}x below naive")
+
+
