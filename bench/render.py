@@ -401,14 +401,14 @@ def chart(data: dict[str, Any], path: Path) -> None:
     print(f"chart -> {path.relative_to(PROJECT_DIR)}")
 
 
-def run_steady_bench(n: int) -> None:
+def run_steady_bench(n: int, naive_from: Path | None) -> None:
     from bench import render_steady
 
     ensure_bundle()
     prepare_hold_clip()
     work = Path(tempfile.mkdtemp(prefix="bench-steady-"))
     try:
-        data = render_steady.run_steady(n, work, sys.modules[__name__])
+        data = render_steady.run_steady(n, work, sys.modules[__name__], naive_from)
     finally:
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(HOLD_CLIPS, ignore_errors=True)
@@ -450,7 +450,7 @@ def main() -> None:
 
     become_subreaper()
     if args.steady:
-        run_steady_bench(args.steady)
+        run_steady_bench(args.steady, args.naive_from)
         return
     k = args.payloads or (2 if args.quick else 3)
     payloads = load_payloads(SAMPLES[:k])

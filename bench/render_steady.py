@@ -29,6 +29,7 @@ from __future__ import annotations
 import collections
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -99,17 +100,28 @@ def predict(coef: list[float], runner_s: float, sim: list[dict[str, int]]) -> fl
 
 
 def jobs_of(warehouse: Any) -> list[dict[str, Any]]:
+    if not warehouse.execute("select 1 from information_schema.tables where table_name = 'render_jobs'"):
+        return []
     cols = ["user_id", "cpu_s", "scenes", "scenes_cached", "frames_captured", "bytes", "output_uri"]
     rows = warehouse.execute(f"select {', '.join(cols)} from main.render_jobs where status = 'done' order by finished_at")
     return [dict(zip(cols, r, strict=True)) for r in rows]
 
 
-def run_steady(n: int, work: Path, r: Any) -> dict[str, Any]:
-    """r: the bench/render.py module (its measuring helpers)."""
+def run_steady(n: int, work: Path, r: Any, naive_from: Path | None = None) -> dict[str, Any]:
+    """r: the bench/render.py module (its measuring helpers); naive_from: an earlier steady result
+    whose naive figures and videos (the same 2 demo users) are reused instead of rendering them."""
     payloads = demo_payloads(first=n)
     half = n // 2
     print(f"--steady {n}: the first {n} eligible demo users; naive loop on 2 of them", flush=True)
-    naive, naive_videos = r.run_naive(payloads[:2], work)
+    if naive_from:
+        earlier = json.loads(naive_from.read_text())
+        naive = r.Phase(**{k: earlier["naive"][k] for k in ("name", "videos", "wall_s", "cpu_s", "peak_pss_mb", "peak_worker_pss_mb", "bytes_per_video")})
+        naive_videos = [Path(v) for v in earlier["naive_videos"]]
+    else:
+        naive, naive_videos = r.run_naive(payloads[:2], work)
+        keep = PROJECT_DIR / ".render-cache" / f"bench-steady-naive-{os.getpid()}"  # for --naive-from; not in git
+        keep.mkdir(parents=True, exist_ok=True)
+        naive_videos = [Path(shutil.copy(v, keep / v.name)) for v in naive_videos]
     tmp = Path(tempfile.mkdtemp(prefix="steady-", dir=work))
     warehouse = duckdb_warehouse(tmp)
     out, cache = tmp / "out", tmp / "segments"
@@ -135,7 +147,7 @@ def run_steady(n: int, work: Path, r: Any) -> dict[str, Any]:
     first, second = phases
     all_jobs = first["jobs"] + second["jobs"]
     by_user = {j["user_id"]: j for j in all_jobs}
-    scores = [r.ssim(Path(by_user[p["user"]["id"]]["output_uri"].removeprefix("file://")), v) for p, v in zip(payloads[:2], naive_videos, strict=True)]
+    scores = [r.ssim(Path(by_user[p["user"]["id"]]["output_uri"].removeprefix("file://")), v) for p, v in zip(payloads[:2], naive_videos, strict=False)]
     naive_cpu = naive.cpu_per_video
     steady_cpu = second["cpu_s"] / second["videos"]
     run_cpu = (first["cpu_s"] + second["cpu_s"]) / n
@@ -171,6 +183,7 @@ def run_steady(n: int, work: Path, r: Any) -> dict[str, Any]:
     result = {
         "n": n,
         "naive": naive.as_json(),
+        "naive_videos": [str(v) for v in naive_videos],
         "phases": [{k: v for k, v in p.items() if k != "jobs"} | {
             "cpu_per_video": p["cpu_s"] / p["videos"], "segment_hit_rate": hit_rate(p["jobs"]),
             "frames_captured_per_video": sum(j["frames_captured"] for j in p["jobs"]) / p["videos"],
@@ -179,7 +192,7 @@ def run_steady(n: int, work: Path, r: Any) -> dict[str, Any]:
         "all_cached": warm | {"cpu_per_video": warm["cpu_s"] / WARM_USERS},
         "run_cpu_per_video": run_cpu,
         "steady_cpu_per_video": steady_cpu,
-        "ssim": {"avg": sum(s[0] for s in scores) / len(scores), "worst_frame": min(s[1] for s in scores)},
+        "ssim": {"avg": sum(s[0] for s in scores) / len(scores), "worst_frame": min(s[1] for s in scores)} if scores else None,
         "model": {"per_captured_frame": coef[0], "per_segment_made": coef[1], "capture_tab": coef[2], "per_video_worker": coef[3],
                   "per_video_runner": runner_s, "segment_bytes": segment_bytes},
         "model_check": {"first_half": {"predicted": predicted_first, "measured": first["cpu_s"]},
@@ -204,8 +217,8 @@ def report(d: dict[str, Any]) -> None:
               f"{p['bytes_per_video'] / 1e6:.2f} MB/video, peak worker PSS {p['peak_worker_pss_mb']:.0f} MB")
     w = d["all_cached"]
     print(f"{'every scene cached':28} {w['cpu_per_video']:6.1f} CPU-s/video (worker {w['worker_cpu_s']:.1f}; all cached: {w['all_cached']})")
-    print(f"whole run: {d['run_cpu_per_video']:.1f} CPU-s/video = {d['run_cpu_ratio']:.2f}x below naive; "
-          f"SSIM vs naive {d['ssim']['avg']:.4f} avg, {d['ssim']['worst_frame']:.3f} worst frame")
+    ssim = f"SSIM vs naive {d['ssim']['avg']:.4f} avg, {d['ssim']['worst_frame']:.3f} worst frame" if d["ssim"] else "no naive videos to compare"
+    print(f"whole run: {d['run_cpu_per_video']:.1f} CPU-s/video = {d['run_cpu_ratio']:.2f}x below naive; {ssim}")
     m = d["model"]
     print(f"model (fitted on the first half's jobs): {m['per_captured_frame'] * 1000:.0f} ms per captured frame, "
           f"{m['per_segment_made']:.2f} CPU-s per segment made, {m['capture_tab']:.2f} per capture tab, "
