@@ -277,6 +277,18 @@ def go(
             help="The public address of the output root (a CDN or web server in front of it): the share page's preview tags point there.",
         ),
     ] = None,
+    segment_cache: Annotated[
+        str | None,
+        typer.Option(
+            "--segment-cache",
+            envvar="RECAP_SEGMENT_CACHE",
+            help=(
+                "A segment cache shared by every machine of a run (s3://bucket/prefix, or a folder they all mount): each scene "
+                "is then captured and encoded once per fleet, not once per machine. Keep it outside the output (it is private; "
+                "expire it with a lifecycle rule). Default: each machine's own cache only."
+            ),
+        ),
+    ] = None,
     log_format: LogFormatOption = LogFormat.text,
     progress_interval: Annotated[
         float,
@@ -301,6 +313,7 @@ def go(
     from render_runner.commands.progress import make_progress, status_file_for
     from render_runner.config import PROJECT_DIR, RenderSettings, RunOptions, ShareSettings
     from render_runner.profiles import load_config
+    from render_runner.render.segment_share import SharedSegments
     from render_runner.render.soundtrack import resolve_soundtrack
     from render_runner.storage import open_storage
     from render_runner.storage.secret import load_secret
@@ -320,6 +333,11 @@ def go(
     with make_progress(log_format, verbose=verbose, status_file=status_file, interval_s=progress_interval) as progress:
         storage = open_storage(output, s3_endpoint_url, probe=True, public=share.public)
         progress.message("start", f"warehouse {config.describe()} -> {storage.describe()}")
+        shared_segments = None
+        if segment_cache:
+            _check_output(segment_cache)
+            shared_segments = SharedSegments(open_storage(segment_cache, s3_endpoint_url, probe=True))
+            progress.message("start", f"segment cache shared by the fleet: {shared_segments.storage.describe()}")
         settings = RenderSettings(
             jpeg_quality=jpeg_quality,
             x264_preset=x264_preset.value,
@@ -343,7 +361,7 @@ def go(
             max_payload_age_h=max_payload_age,
             share=share,
         )
-        result = run_go(config, storage, options, progress, secret)
+        result = run_go(config, storage, options, progress, secret, shared_segments=shared_segments)
         report, counts = result.report, result.counts
         left = counts["pending"] + counts["rendering"]
         progress.message(

@@ -35,6 +35,7 @@ from render_runner.queue.retry import JITTER, RetryPolicy, When
 from render_runner.render.bundle import VideoBundle
 from render_runner.render.contract import parse_payload
 from render_runner.render.pool import RenderError, RenderPool, RenderResult
+from render_runner.render.segment_share import SharedSegments, erase_segments, local_segment_dir
 from render_runner.scratch import make_scratch_dir
 from render_runner.share.page import CONTENT_TYPE as PAGE_CONTENT_TYPE
 from render_runner.share.page import ShareText, page_media, write_page
@@ -105,8 +106,10 @@ class Runner:
         options: RunOptions,
         observer: RunObserver | None = None,
         work_root: Path = WORK_ROOT,
+        shared_segments: SharedSegments | None = None,
     ) -> None:
         self.db = db
+        self.shared_segments = shared_segments
         self.queue = JobQueue(db)
         self.storage = storage
         self.bundle = bundle
@@ -182,13 +185,14 @@ class Runner:
         """Delete the stored files of users who left recap_payloads (account deletion means erasure).
 
         Deletes what the job recorded and whatever this user's keys name at the current location
-        (a smoke file, a full file a smoke run superseded). Only counts are reported, never users.
+        (a smoke file, a full file a smoke run superseded), and the segments of the scenes the video
+        showed. Only counts are reported, never users.
         A job whose files could not all be deleted keeps its URIs and is tried again next run.
         """
         with self._db:
             pending = self.queue.withdrawn_files()
         files = jobs = 0
-        for user_id, year, uris in pending:
+        for user_id, year, uris, segments in pending:
             key = object_key(user_id, year, self.secret)
             try:
                 for uri in uris:
@@ -196,6 +200,9 @@ class Runner:
                 for prefix in ("", SMOKE_PREFIX):
                     for relative_key in stored_keys(prefix, year, key).values():
                         self.storage.delete(relative_key)
+                # the scenes their video showed (their name, their people): this machine's segment
+                # cache and the fleet's (a shared scene is simply made again when next needed)
+                erase_segments(segments, local_segment_dir(), self.shared_segments)
             except (StorageError, OSError):
                 continue
             with self._db:
@@ -224,6 +231,7 @@ class Runner:
                 timeout_s=self.options.render_timeout_s,
                 recycle_after=self.options.recycle_after,
                 work_dir=work_dir,
+                shared_segments=self.shared_segments,
             ) as pool, ThreadPoolExecutor(max_workers=self.options.concurrency, thread_name_prefix="render") as executor:
                 self._pool = pool
                 heartbeat.start()

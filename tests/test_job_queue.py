@@ -111,7 +111,7 @@ def test_a_user_gone_from_recap_payloads_is_withdrawn_and_comes_back_pending(que
     assert result.withdrawn == 2
     counts = queue.stats.counts()
     assert (counts["withdrawn"], counts["done"], counts["pending"]) == (2, 1, 2)
-    assert queue.withdrawn_files() == [(1, 2026, ["/out/1.mp4", "/out/1.jpg"])]
+    assert queue.withdrawn_files() == [(1, 2026, ["/out/1.mp4", "/out/1.jpg"], [])]
     assert [r["user_id"] for r in queue.stats.done_jobs()] == [2]
     assert queue.waiting() == 2  # only the jobs it will render
     assert queue.anything_waiting()

@@ -10,7 +10,7 @@ import {resolveCompositions} from './compositions.mjs';
 import {muxAudio, soundtrackAudio} from './encode/audio.mjs';
 import {withScratch, writeAtomically} from './files.mjs';
 import {loadLib} from './lib.mjs';
-import {renderSparse} from './sparse.mjs';
+import {renderSparse, segmentPlan} from './sparse.mjs';
 
 // No B-frames in any encode (encode/ffmpeg.mjs x264Args does the same for the sparse path): the
 // MP4 then needs neither reordering (ctts) nor an edit list to start at frame 0, which it has none of.
@@ -20,6 +20,19 @@ const noBFrames = ({args}) => {
 };
 
 const defaults = {jpegQuality: 80, x264Preset: 'veryfast', crf: 20, tabs: 1, timeoutMs: 120000, mode: 'full', soundtrack: 'default'};
+
+/**
+ * A plan request {plan: true, payload, scale, settings}: the keys of the segments a sparse render of
+ * the payload shows, and the folder of this machine's segment cache ({segmentKeys: [] when this
+ * ffmpeg cannot make segments, segmentCacheDir}).
+ */
+export const planJob = async ({job, serveUrl}) => {
+  const settings = {...defaults, ...(job.settings ?? {})};
+  const lib = await loadLib(serveUrl);
+  const {recap} = resolveCompositions(lib, job.payload);
+  const plan = await segmentPlan({serveUrl, composition: recap, scale: job.scale ?? 1, settings});
+  return {segmentKeys: plan.keys ?? [], segmentCacheDir: plan.cache.maxBytes > 0 ? plan.cache.dir : null};
+};
 
 /**
  * job: {payload, video: path|null, poster: path|null, scale, frameRange: [a, b]|null, settings}

@@ -15,12 +15,15 @@
 //          "renderMs", "rssBytes"}
 //         share: the share page's words in the user's language (src/share.ts), plain text.
 //         {"id", "ok": false, "kind": "invalid_payload"|"render", "error": "one readable line"}
+//   plan  {"id", "plan": true, "payload", "scale", "settings"} -> reply {"id", "ok": true,
+//         "segmentKeys": [key per scene], "segmentCacheDir": path|null}: what a sparse render of the
+//         payload will look for in the segment cache (the runner fetches a fleet's shared segments)
 //   first line after start: {"event": "ready", "pid": n}
 import {openBrowser} from '@remotion/renderer';
 import {createInterface} from 'node:readline';
 import {findBrowser} from './browser.mjs';
 import {BROWSER_CANDIDATES} from './paths.mjs';
-import {renderJob} from './render-job.mjs';
+import {planJob, renderJob} from './render-job.mjs';
 
 console.log = (...args) => console.error(...args);
 console.info = (...args) => console.error(...args);
@@ -92,7 +95,7 @@ for await (const line of lines) {
     continue;
   }
   try {
-    const result = await renderJob({job, serveUrl, browser: await getBrowser()});
+    const result = job.plan ? await planJob({job, serveUrl}) : await renderJob({job, serveUrl, browser: await getBrowser()});
     reply({id: job.id, ok: true, ...result, rssBytes: process.memoryUsage().rss});
   } catch (error) {
     const invalid = isInvalidPayload(error);

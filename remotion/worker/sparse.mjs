@@ -31,31 +31,17 @@ import {SegmentCache, segmentKey} from './segments/segment-cache.mjs';
  *   composition: the selected Recap composition (its durationInFrames must match the timeline)
  *   settings: {jpegQuality, x264Preset, crf, tabs, segmentCacheMb}
  * Returns figures for the reply: {scenes, segmentsCached, segmentsMade, capturedFrames,
- * holdsSpliced, captureMs, encodeMs, segmentKeys}.
+ * holdsSpliced, captureMs, encodeMs, segmentKeys (every scene's), madeKeys (those made now)}.
  */
 export const renderSparse = async ({common, composition, output, scale, settings}) => {
-  const lib = await loadLib(common.serveUrl);
-  const timeline = lib.getTimeline(composition.props);
-  if (timeline.durationInFrames !== composition.durationInFrames || timeline.fps !== composition.fps) {
-    throw new Error(
-      `timeline (${timeline.durationInFrames} frames) disagrees with the bundle's Recap (${composition.durationInFrames}); rebuild the bundle`,
-    );
-  }
-  const scenes = framesToCapture(timeline);
-  const ffmpeg = findFfmpeg();
-  const size = {width: Math.round(timeline.width * scale), height: Math.round(timeline.height * scale)};
-  const encoder = {x264Preset: settings.x264Preset, crf: settings.crf, fps: timeline.fps};
+  const plan = await segmentPlan({serveUrl: common.serveUrl, composition, scale, settings});
+  const {timeline, scenes, ffmpeg, size, encoder, splice, cache, keys} = plan;
   return withScratch('render-', async (work) => {
-    const figures = {scenes: scenes.length, segmentsCached: 0, segmentsMade: 0, capturedFrames: 0, holdsSpliced: false, captureMs: 0, encodeMs: 0, segmentKeys: []};
-    if (!canSegment(ffmpeg, timeline.fps)) {
+    const figures = {scenes: scenes.length, segmentsCached: 0, segmentsMade: 0, capturedFrames: 0, holdsSpliced: false, captureMs: 0, encodeMs: 0, segmentKeys: [], madeKeys: []};
+    if (!keys) {
       notSegmented('this ffmpeg has no fps/zscale filters');
       return everyFrame({scenes, work, output, common, composition, scale, settings, timeline, ffmpeg, figures});
     }
-    const splice = spliceByDefault();
-    const cache = SegmentCache.forMachine(settings.segmentCacheMb);
-    const templateVersion = path.basename(path.resolve(common.serveUrl));
-    const renderSettings = {...size, ...encoder, scale, jpegQuality: settings.jpegQuality, splice, ffmpeg: ffmpegVersion(ffmpeg.bin)};
-    const keys = scenes.map(({scene, frames, holdFrames}) => segmentKey({scene, captured: frames.length, holdFrames, templateVersion, encoder: renderSettings}));
     const segments = keys.map((key, i) => {
       const bytes = cache.fetch(key);
       // a segment of another length (or not one at all) is a miss: made again, and replaced
@@ -83,9 +69,40 @@ export const renderSparse = async ({common, composition, output, scale, settings
     figures.encodeMs = Date.now() - encodeStart;
     figures.segmentsMade = missing.length;
     figures.segmentsCached = scenes.length - missing.length;
+    figures.madeKeys = missing.map((i) => keys[i]);
     figures.holdsSpliced = splice;
     return figures;
   });
+};
+
+/**
+ * What a sparse render of `composition` will show: its timeline, the scenes to capture, and the key
+ * of every scene's segment (null when this ffmpeg cannot make segments); also the machine's segment
+ * cache. The runner asks for the keys before a render (render-job.mjs planJob) to fetch segments a
+ * fleet shares into the local cache.
+ */
+export const segmentPlan = async ({serveUrl, composition, scale, settings}) => {
+  const lib = await loadLib(serveUrl);
+  const timeline = lib.getTimeline(composition.props);
+  if (timeline.durationInFrames !== composition.durationInFrames || timeline.fps !== composition.fps) {
+    throw new Error(
+      `timeline (${timeline.durationInFrames} frames) disagrees with the bundle's Recap (${composition.durationInFrames}); rebuild the bundle`,
+    );
+  }
+  const scenes = framesToCapture(timeline);
+  const ffmpeg = findFfmpeg();
+  const size = {width: Math.round(timeline.width * scale), height: Math.round(timeline.height * scale)};
+  const encoder = {x264Preset: settings.x264Preset, crf: settings.crf, fps: timeline.fps};
+  const splice = spliceByDefault();
+  const cache = SegmentCache.forMachine(settings.segmentCacheMb);
+  let keys = null;
+  if (canSegment(ffmpeg, timeline.fps)) {
+    // the bundle's folder is named after the template version (render_runner/render/bundle.py)
+    const templateVersion = path.basename(path.resolve(serveUrl));
+    const renderSettings = {...size, ...encoder, scale, jpegQuality: settings.jpegQuality, splice, ffmpeg: ffmpegVersion(ffmpeg.bin)};
+    keys = scenes.map(({scene, frames, holdFrames}) => segmentKey({scene, captured: frames.length, holdFrames, templateVersion, encoder: renderSettings}));
+  }
+  return {timeline, scenes, ffmpeg, size, encoder, splice, cache, keys};
 };
 
 /** The ordinary way: capture every scene's moving frames, encode every output frame. */

@@ -22,6 +22,7 @@ from render_runner.errors import RecapError
 from render_runner.queue.schema import PAYLOADS_TABLE
 from render_runner.queue.stats import payload_text
 from render_runner.render.bundle import ensure_bundle
+from render_runner.render.segment_share import SharedSegments
 from render_runner.runner import Runner, RunReport
 from render_runner.storage.base import Storage
 
@@ -56,7 +57,14 @@ def payload_texts(db: Database) -> list[str]:
     return [payload_text(r[0]) for r in rows]
 
 
-def go(config: WarehouseConfig, storage: Storage, options: RunOptions, observer: RunProgress, secret: bytes) -> GoResult:
+def go(
+    config: WarehouseConfig,
+    storage: Storage,
+    options: RunOptions,
+    observer: RunProgress,
+    secret: bytes,
+    shared_segments: SharedSegments | None = None,
+) -> GoResult:
     """Run `go` with a checked secret and a probed storage (the CLI has done both)."""
     session = Session(
         reconnect_s=options.reconnect_s,
@@ -72,7 +80,7 @@ def go(config: WarehouseConfig, storage: Storage, options: RunOptions, observer:
             observer.message("warning", f"warning: {warning}")
         if options.settings.frame_range is not None:
             check_frame_range(options.settings.frame_range, payload_texts(db))
-        runner = Runner(db, storage, ensure_bundle(), secret, options, observer=observer)
+        runner = Runner(db, storage, ensure_bundle(), secret, options, observer=observer, shared_segments=shared_segments)
         observer.bind(runner.runner_id)
         previous = {s: signal.signal(s, lambda *_: runner.request_stop()) for s in (signal.SIGINT, signal.SIGTERM)}
         try:

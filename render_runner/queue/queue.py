@@ -27,6 +27,7 @@ mark the job done nor overwrite the newer object of the runner that took it over
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import uuid
@@ -39,6 +40,7 @@ from render_runner.db import Database, Statement, WarehouseConfig, open_database
 from render_runner.queue.identity import RenderIdentity
 from render_runner.queue.schema import JobTable
 from render_runner.queue.stats import QueueStats, payload_text
+from render_runner.render.segment_share import valid_keys
 from render_runner.scratch import pid_alive
 
 
@@ -91,14 +93,17 @@ class RenderCost:
     scenes: int | None = None  # scenes of the video (one segment each)
     scenes_cached: int | None = None  # of which came from the segment cache
     frames_captured: int | None = None  # frames captured in the browser for the others
+    segment_keys: tuple[str, ...] = ()  # the segments the video shows (erasure deletes them)
 
-    def columns(self) -> tuple[float | int | None, ...]:
-        return (self.cpu_s, self.scenes, self.scenes_cached, self.frames_captured)
+    def columns(self) -> tuple[float | int | str | None, ...]:
+        keys = json.dumps(list(self.segment_keys)) if self.segment_keys else None
+        return (self.cpu_s, self.scenes, self.scenes_cached, self.frames_captured, keys)
 
     @classmethod
     def of(cls, cpu_s: float | None, sparse: dict[str, Any] | None) -> RenderCost:
         figures = sparse or {}
-        return cls(cpu_s, figures.get("scenes"), figures.get("segmentsCached"), figures.get("capturedFrames"))
+        keys = tuple(valid_keys(figures.get("segmentKeys")))
+        return cls(cpu_s, figures.get("scenes"), figures.get("segmentsCached"), figures.get("capturedFrames"), keys)
 
 
 @dataclass(frozen=True)
@@ -232,23 +237,28 @@ class JobQueue:
             rescued=len(rescued),
         )
 
-    def withdrawn_files(self) -> list[tuple[int, int, list[str]]]:
-        """Withdrawn jobs that still have stored files: (user, year, uris)."""
+    def withdrawn_files(self) -> list[tuple[int, int, list[str], list[str]]]:
+        """Withdrawn jobs that still have stored files: (user, year, uris, segment keys)."""
         rows = self.table.run(
             """
-            select user_id, recap_year, output_uri, poster_uri, page_uri from {jobs}
-            where status = 'withdrawn' and (output_uri is not null or poster_uri is not null or page_uri is not null)
+            select user_id, recap_year, output_uri, poster_uri, page_uri, segment_keys from {jobs}
+            where status = 'withdrawn'
+                and (output_uri is not null or poster_uri is not null or page_uri is not null or segment_keys is not null)
             order by user_id, recap_year
             """,
             fetch=True,
         )
-        return [(int(u), int(y), [str(x) for x in (video, poster, page) if x]) for u, y, video, poster, page in rows]
+        return [
+            (int(u), int(y), [str(x) for x in (video, poster, page) if x], valid_keys(json.loads(keys)) if keys else [])
+            for u, y, video, poster, page, keys in rows
+        ]
 
     def forget_files(self, user_id: int, recap_year: int) -> None:
         """After erasure: a withdrawn job keeps no trace of where its files were."""
         self.table.run(
             """
-            update {jobs} set output_uri = null, poster_uri = null, page_uri = null, bytes = null, duration_s = null, updated_at = now()
+            update {jobs} set output_uri = null, poster_uri = null, page_uri = null, segment_keys = null,
+                bytes = null, duration_s = null, updated_at = now()
             where user_id = %s and recap_year = %s and status = 'withdrawn'
             """,
             (user_id, recap_year),
@@ -480,7 +490,7 @@ class JobQueue:
                 payload_hash = %s, template_version = %s, render_settings = %s, storage_location = %s,
                 output_uri = %s, poster_uri = %s, page_uri = %s,
                 bytes = %s, render_ms = %s, duration_s = %s, last_error = null, rendered_by = %s,
-                cpu_s = %s, scenes = %s, scenes_cached = %s, frames_captured = %s,
+                cpu_s = %s, scenes = %s, scenes_cached = %s, frames_captured = %s, segment_keys = %s,
                 finished_at = now(), updated_at = now()
             where user_id = %s and recap_year = %s and claim_count = %s
                 and ((status = 'rendering' and lease_owner = %s) or (status = %s and rendered_by = %s))

@@ -44,6 +44,7 @@ create table if not exists {{jobs}} (
     scenes_cached integer,
     frames_captured integer,
     claim_group varchar,
+    segment_keys varchar,
     duration_s double precision,
     last_error varchar,
     rendered_by varchar,
@@ -106,6 +107,7 @@ UPGRADES: dict[int, Sequence[str | PartialIndex | DroppedIndex]] = {
         "alter table {jobs} add column if not exists scenes_cached integer",
         "alter table {jobs} add column if not exists frames_captured integer",
         "alter table {jobs} add column if not exists claim_group varchar",
+        "alter table {jobs} add column if not exists segment_keys varchar",  # erasure deletes them
         DroppedIndex("render_jobs_pending"),  # upgrade 4's, without the group
         PartialIndex("render_jobs_pending_grouped", "available_at, claim_group, user_id", "status = 'pending'"),
     ),

@@ -30,6 +30,7 @@ from render_runner.render.browser import find_browser
 from render_runner.render.bundle import VideoBundle
 from render_runner.render.cpu import process_tree_cpu_s
 from render_runner.render.node import node_binary
+from render_runner.render.segment_share import SharedSegments
 from render_runner.scratch import make_scratch_dir
 
 WORK_DIR_ENV = "RECAP_WORK_DIR"
@@ -162,9 +163,6 @@ class RenderWorker:
         timeout_s: float | None = None,
     ) -> RenderResult:
         timeout_s = timeout_s or self.timeout_s
-        if not self.alive:
-            self.start()
-        assert self._proc is not None and self._proc.stdin is not None
         request = {
             "id": job_id,
             "payload": payload,
@@ -174,21 +172,11 @@ class RenderWorker:
             "frameRange": list(settings.frame_range) if settings.frame_range else None,
             "settings": {**settings.as_worker_settings(), "timeoutMs": int(timeout_s * 1000)},
         }
+        if not self.alive:
+            self.start()
+        assert self._proc is not None
         cpu_before = _tree_cpu_s(self._proc.pid)
-        try:
-            self._proc.stdin.write(json.dumps(request) + "\n")
-            self._proc.stdin.flush()
-        except (BrokenPipeError, OSError):
-            self.kill()
-            raise RenderError(f"render worker died: {self._stderr_summary()}", kind="crash") from None
-        try:
-            reply = self._next_reply(timeout=timeout_s)
-        except RenderError:
-            self.kill()
-            raise
-        if reply is None:
-            self.kill()
-            raise RenderError(f"render worker crashed: {self._stderr_summary()}", kind="crash")
+        reply = self._exchange(request, timeout_s)
         self.renders += 1
         self.last_rss = int(reply.get("rssBytes") or 0)
         if not reply.get("ok"):
@@ -206,6 +194,36 @@ class RenderWorker:
             cpu_s=None if cpu_before is None or cpu_after is None else round(max(cpu_after - cpu_before, 0.0), 3),
             share=reply.get("share"),
         )
+
+    def plan(self, job_id: str, payload: dict[str, Any], settings: RenderSettings) -> tuple[list[str], Path | None]:
+        """The segment keys a sparse render of `payload` shows, and the worker's segment cache folder."""
+        request = {"id": f"{job_id}#plan", "plan": True, "payload": payload, "scale": settings.scale, "settings": settings.as_worker_settings()}
+        reply = self._exchange(request, 60.0)
+        if not reply.get("ok"):
+            raise RenderError(str(reply.get("error") or "unknown render error"), kind=str(reply.get("kind") or "render"))
+        folder = reply.get("segmentCacheDir")
+        return list(reply.get("segmentKeys") or []), Path(folder) if folder else None
+
+    def _exchange(self, request: dict[str, Any], timeout_s: float) -> dict[str, Any]:
+        """Send one request, wait for its reply; a dead, hung or crashed worker is killed and raises."""
+        if not self.alive:
+            self.start()
+        assert self._proc is not None and self._proc.stdin is not None
+        try:
+            self._proc.stdin.write(json.dumps(request) + "\n")
+            self._proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            self.kill()
+            raise RenderError(f"render worker died: {self._stderr_summary()}", kind="crash") from None
+        try:
+            reply = self._next_reply(timeout=timeout_s)
+        except RenderError:
+            self.kill()
+            raise
+        if reply is None:
+            self.kill()
+            raise RenderError(f"render worker crashed: {self._stderr_summary()}", kind="crash")
+        return reply
 
     def kill(self) -> None:
         """Stop the worker and everything it started (browser, ffmpeg), and remove its scratch folder."""
@@ -253,8 +271,10 @@ class RenderPool:
         max_rss_bytes: int = 1_500_000_000,
         browser: str | None = None,
         work_dir: Path | None = None,
+        shared_segments: SharedSegments | None = None,
     ) -> None:
         self.bundle = bundle
+        self.shared_segments = shared_segments
         self.size = size
         self.recycle_after = recycle_after
         self.max_rss_bytes = max_rss_bytes
@@ -290,9 +310,22 @@ class RenderPool:
         settings: RenderSettings,
         timeout_s: float | None = None,
     ) -> RenderResult:
-        """Render on the next free worker; `timeout_s` overrides the pool's per-render limit."""
+        """Render on the next free worker; `timeout_s` overrides the pool's per-render limit.
+
+        With shared segments (a fleet's segment cache), the segments the video shows are fetched
+        into the worker's cache first, and those it made are published after.
+        """
         with self._checkout() as worker:
-            return worker.render(job_id, payload, video, poster, settings, timeout_s)
+            share = self.shared_segments if video and settings.mode == "sparse" and not settings.frame_range else None
+            local = None
+            if share:
+                keys, local = worker.plan(job_id, payload, settings)
+                if local:
+                    share.fetch_missing(keys, local)
+            result = worker.render(job_id, payload, video, poster, settings, timeout_s)
+            if share and local and result.sparse:
+                share.publish(result.sparse.get("madeKeys") or [], local)
+            return result
 
     def worker_pids(self) -> list[int]:
         return [w.pid for w in self._all if w.pid]

@@ -60,6 +60,10 @@ class Storage(Protocol):
 
     def exists(self, relative_key: str) -> bool: ...
 
+    def get(self, relative_key: str, local_path: Path) -> bool:
+        """Copy the stored object to `local_path`; False (nothing written) when there is none."""
+        ...
+
     def size(self, relative_key: str) -> int | None:
         """Size in bytes, or None when there is no such object."""
         ...

@@ -62,6 +62,15 @@ class LocalStorage:
     def exists(self, relative_key: str) -> bool:
         return self.path_for(relative_key).is_file()
 
+    def get(self, relative_key: str, local_path: Path) -> bool:
+        try:
+            shutil.copyfile(self.path_for(relative_key), local_path)
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise StorageError(f"reading {self.path_for(relative_key)} failed: {exc.strerror or exc}", transient=transient_os_error(exc)) from exc
+        return True
+
     def size(self, relative_key: str) -> int | None:
         try:
             return self.path_for(relative_key).stat().st_size

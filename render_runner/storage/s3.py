@@ -274,6 +274,18 @@ class S3Storage:
     def exists(self, relative_key: str) -> bool:
         return self._head(relative_key) is not None
 
+    def get(self, relative_key: str, local_path: Path) -> bool:
+        key = self.key_for(relative_key)
+        try:
+            body = self._client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        except (BotoCoreError, ClientError) as exc:
+            if isinstance(exc, ClientError) and _error_code(exc) in ("404", "NoSuchKey", "NotFound"):
+                return False
+            reason, transient = _describe_error(exc, self.endpoint_url)
+            raise StorageError(f"S3 download of s3://{self.bucket}/{key} failed: {reason}", transient=transient) from exc
+        local_path.write_bytes(body)
+        return True
+
     def size(self, relative_key: str) -> int | None:
         head = self._head(relative_key)
         return None if head is None else int(head["ContentLength"])
