@@ -412,6 +412,10 @@ def run_steady_bench(n: int, naive_from: Path | None) -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(HOLD_CLIPS, ignore_errors=True)
+    save_steady(data)
+
+
+def save_steady(data: dict[str, Any]) -> None:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     RESULTS.mkdir(parents=True, exist_ok=True)
     for path in (RESULTS / f"render-steady-{stamp}.json", RESULTS / "render-steady-latest.json"):
@@ -431,6 +435,7 @@ def main() -> None:
     parser.add_argument("--chart", type=Path, default=None, help="only redraw the chart from a results JSON")
     parser.add_argument("--warm", action="store_true", help="also the runner with every scene already in the segment cache")
     parser.add_argument("--steady", type=int, default=0, metavar="N", help="only: a long run of N demo users (bench/render_steady.py)")
+    parser.add_argument("--steady-analyse", type=Path, default=None, metavar="RAW", help="only: the report of a --steady run's raw figures again")
     parser.add_argument("--rss", type=int, default=0, metavar="N", help="only: N renders on one worker, its memory after each")
     parser.add_argument("--rss-scale", type=float, default=0.5, help="scale of the --rss renders")
     args = parser.parse_args()
@@ -448,6 +453,11 @@ def main() -> None:
         )
         return
 
+    if args.steady_analyse:
+        from bench import render_steady
+
+        save_steady(render_steady.analyse(json.loads(args.steady_analyse.read_text())))
+        return
     become_subreaper()
     if args.steady:
         run_steady_bench(args.steady, args.naive_from)

@@ -15,8 +15,8 @@ the 2 naive users against the naive ones, peak memory; then a cost model,
     worker CPU-s of a job = a * frames captured + b * segments made + c * [anything captured] + d
 
 (c: the capture tab's start, d: poster, assembly, audio, worker overhead), fitted by least squares on
-the first half's jobs, plus the runner's own CPU per video (whole-tree CPU minus the jobs' worker
-CPU). With the scene statistics of the whole demo population (remotion/worker/bin/scene-stats.mjs)
+the first half's jobs (d measured on the all-cached videos), plus the runner's own CPU per video
+(whole-tree CPU minus the jobs' worker CPU). With the scene statistics of the whole demo population (remotion/worker/bin/scene-stats.mjs)
 in claim order (locale, dream total: queue.claim_group) through a segment cache, the model
 predicts this run (checked against the measurement) and projects the 30,000-user campaign: on one
 machine with the default 4 GB cache (LRU, segments of this run's mean size), and with a cache
@@ -76,7 +76,7 @@ def simulate(videos: list[dict[str, Any]], capacity: float, cache: collections.O
 
 
 def features(frames: int, made: int) -> list[float]:
-    return [float(frames), float(made), 1.0 if frames > 0 else 0.0, 1.0]
+    return [float(frames), float(made), 1.0 if frames > 0 else 0.0]
 
 
 def least_squares(rows: list[list[float]], ys: list[float]) -> list[float]:
@@ -95,8 +95,9 @@ def least_squares(rows: list[list[float]], ys: list[float]) -> list[float]:
     return [a[i][n] / a[i][i] if abs(a[i][i]) > 1e-9 else 0.0 for i in range(n)]
 
 
-def predict(coef: list[float], runner_s: float, sim: list[dict[str, int]]) -> float:
-    return sum(sum(c * x for c, x in zip(coef, features(s["frames"], s["made"]), strict=True)) + runner_s for s in sim)
+def predict(coef: list[float], per_video_s: float, sim: list[dict[str, int]]) -> float:
+    """CPU-s of these videos: the model's per-video terms, plus what every video pays (worker and runner)."""
+    return sum(sum(c * x for c, x in zip(coef, features(s["frames"], s["made"]), strict=True)) + per_video_s for s in sim)
 
 
 def jobs_of(warehouse: Any) -> list[dict[str, Any]]:
@@ -144,17 +145,35 @@ def run_steady(n: int, work: Path, r: Any, naive_from: Path | None = None) -> di
             "all_cached": all(j["scenes_cached"] == j["scenes"] for j in warm_jobs)}
     print(f"  all scenes cached: {cpu / WARM_USERS:.1f} CPU-s per video (worker {warm['worker_cpu_s']:.1f})", flush=True)
 
-    first, second = phases
-    all_jobs = first["jobs"] + second["jobs"]
-    by_user = {j["user_id"]: j for j in all_jobs}
+    by_user = {j["user_id"]: j for p in phases for j in p["jobs"]}
     scores = [r.ssim(Path(by_user[p["user"]["id"]]["output_uri"].removeprefix("file://")), v) for p, v in zip(payloads[:2], naive_videos, strict=False)]
-    naive_cpu = naive.cpu_per_video
+    raw = {"n": n, "naive": naive.as_json(), "naive_videos": [str(v) for v in naive_videos], "phases": phases, "warm": warm,
+           "user_ids": [p["user"]["id"] for p in payloads], "ssim_scores": scores,
+           "segment_bytes": [p.stat().st_size for p in cache.glob("*.h264")]}
+    raw_file = PROJECT_DIR / ".render-cache" / f"bench-steady-raw-{os.getpid()}.json"
+    raw_file.write_text(json.dumps(raw, default=str))  # `--steady-analyse FILE` redoes what follows
+    print(f"  raw figures: {raw_file.relative_to(PROJECT_DIR)}", flush=True)
+    return analyse(raw)
+
+
+def analyse(raw: dict[str, Any]) -> dict[str, Any]:
+    """The report of a steady run's raw figures (run_steady writes them first)."""
+    n, phases, warm = raw["n"], raw["phases"], raw["warm"]
+    naive_cpu = raw["naive"]["cpu_s"] / raw["naive"]["videos"]
+    half = len(phases[0]["jobs"])
+    first, second = phases
+    scores = raw["ssim_scores"]
     steady_cpu = second["cpu_s"] / second["videos"]
     run_cpu = (first["cpu_s"] + second["cpu_s"]) / n
 
-    # the cost model: fitted on the first half's jobs; the runner's own CPU per video beside it
-    coef = least_squares([features(j["frames_captured"], j["scenes"] - j["scenes_cached"]) for j in first["jobs"]], [j["cpu_s"] for j in first["jobs"]])
+    # the cost model: what every video pays in the worker (poster, assembly, audio) measured on the
+    # videos whose scenes were all cached; the rest fitted on the first half's jobs; the runner's
+    # own CPU per video beside it
+    fixed_s = warm["worker_cpu_s"]
+    coef = least_squares([features(j["frames_captured"], j["scenes"] - j["scenes_cached"]) for j in first["jobs"]],
+                         [j["cpu_s"] - fixed_s for j in first["jobs"]])
     runner_s = (first["cpu_s"] - sum(j["cpu_s"] for j in first["jobs"])) / first["videos"]
+    per_video_s = fixed_s + runner_s
     stats = scene_stats(demo_payloads_file())
     totals = {}
     with demo_payloads_file().open() as f:
@@ -162,28 +181,33 @@ def run_steady(n: int, work: Path, r: Any, naive_from: Path | None = None) -> di
             p = json.loads(line)
             totals[p["user"]["id"]] = p["dreams"]["total"]
     by_id = {v["user"]: v for v in stats}
-    ids = [p["user"]["id"] for p in payloads]
+    ids = raw["user_ids"]
     lru: collections.OrderedDict[str, int] = collections.OrderedDict()
     sim_first = simulate(claim_order([by_id[u] for u in ids[:half]], totals), float("inf"), lru)
     sim_second = simulate(claim_order([by_id[u] for u in ids[half:]], totals), float("inf"), lru)
-    predicted_first, predicted_second = predict(coef, runner_s, sim_first), predict(coef, runner_s, sim_second)
-    segment_bytes = sum(p.stat().st_size for p in cache.glob("*.h264")) / max(1, len(list(cache.glob("*.h264"))))
+    predicted_first, predicted_second = predict(coef, per_video_s, sim_first), predict(coef, per_video_s, sim_second)
+    segment_bytes = sum(raw["segment_bytes"]) / max(1, len(raw["segment_bytes"]))
     population = claim_order(stats, totals)
     projections = {}
     for label, capacity in (("one machine, 4 GB segment cache", CACHE_BYTES / segment_bytes), ("a fleet sharing one cache", float("inf"))):
         sim = simulate(population, capacity)
-        per_video = predict(coef, runner_s, sim) / len(sim)
+        per_video = predict(coef, per_video_s, sim) / len(sim)
         projections[label] = {"cpu_s_per_video": per_video, "ratio": naive_cpu / per_video,
                               "frames_captured_per_video": sum(s["frames"] for s in sim) / len(sim),
                               "segment_hit_rate": 1 - sum(s["made"] for s in sim) / sum(s["scenes"] for s in sim)}
+    user_order = simulate([by_id[u] for u in sorted(by_id)], CACHE_BYTES / segment_bytes)
+    projections["one machine, 4 GB, claimed in user order (no grouping)"] = {
+        "cpu_s_per_video": (pv := predict(coef, per_video_s, user_order) / len(user_order)), "ratio": naive_cpu / pv,
+        "frames_captured_per_video": sum(s["frames"] for s in user_order) / len(user_order),
+        "segment_hit_rate": 1 - sum(s["made"] for s in user_order) / sum(s["scenes"] for s in user_order)}
 
     def hit_rate(jobs: list[dict[str, Any]]) -> float:
         return sum(j["scenes_cached"] for j in jobs) / sum(j["scenes"] for j in jobs)
 
     result = {
         "n": n,
-        "naive": naive.as_json(),
-        "naive_videos": [str(v) for v in naive_videos],
+        "naive": raw["naive"],
+        "naive_videos": raw["naive_videos"],
         "phases": [{k: v for k, v in p.items() if k != "jobs"} | {
             "cpu_per_video": p["cpu_s"] / p["videos"], "segment_hit_rate": hit_rate(p["jobs"]),
             "frames_captured_per_video": sum(j["frames_captured"] for j in p["jobs"]) / p["videos"],
@@ -193,7 +217,7 @@ def run_steady(n: int, work: Path, r: Any, naive_from: Path | None = None) -> di
         "run_cpu_per_video": run_cpu,
         "steady_cpu_per_video": steady_cpu,
         "ssim": {"avg": sum(s[0] for s in scores) / len(scores), "worst_frame": min(s[1] for s in scores)} if scores else None,
-        "model": {"per_captured_frame": coef[0], "per_segment_made": coef[1], "capture_tab": coef[2], "per_video_worker": coef[3],
+        "model": {"per_captured_frame": coef[0], "per_segment_made": coef[1], "capture_tab": coef[2], "per_video_worker": fixed_s,
                   "per_video_runner": runner_s, "segment_bytes": segment_bytes},
         "model_check": {"first_half": {"predicted": predicted_first, "measured": first["cpu_s"]},
                         "second_half": {"predicted": predicted_second, "measured": second["cpu_s"]},
@@ -208,9 +232,9 @@ def run_steady(n: int, work: Path, r: Any, naive_from: Path | None = None) -> di
 
 
 def report(d: dict[str, Any]) -> None:
-    naive = d["naive"]["cpu_per_video"]
+    naive = d["naive"]["cpu_s"] / d["naive"]["videos"]
     print()
-    print(f"naive loop: {naive:.1f} CPU-s per video ({d['naive']['wall_per_video']:.0f} s wall)")
+    print(f"naive loop: {naive:.1f} CPU-s per video ({d['naive']['wall_s'] / d['naive']['videos']:.0f} s wall)")
     for p in d["phases"]:
         print(f"{p['name']:28} {p['cpu_per_video']:6.1f} CPU-s/video (worker {p['worker_cpu_per_video']:.1f}), {p['wall_s'] / p['videos']:5.1f} s wall/video, "
               f"{p['segment_hit_rate']:.0%} of scenes from cache, {p['frames_captured_per_video']:.0f} frames captured/video, "
@@ -220,7 +244,7 @@ def report(d: dict[str, Any]) -> None:
     ssim = f"SSIM vs naive {d['ssim']['avg']:.4f} avg, {d['ssim']['worst_frame']:.3f} worst frame" if d["ssim"] else "no naive videos to compare"
     print(f"whole run: {d['run_cpu_per_video']:.1f} CPU-s/video = {d['run_cpu_ratio']:.2f}x below naive; {ssim}")
     m = d["model"]
-    print(f"model (fitted on the first half's jobs): {m['per_captured_frame'] * 1000:.0f} ms per captured frame, "
+    print(f"model (fitted on the first half's jobs; per video from the all-cached ones): {m['per_captured_frame'] * 1000:.0f} ms per captured frame, "
           f"{m['per_segment_made']:.2f} CPU-s per segment made, {m['capture_tab']:.2f} per capture tab, "
           f"{m['per_video_worker']:.2f} per video in the worker + {m['per_video_runner']:.2f} in the runner; segments {m['segment_bytes'] / 1e3:.0f} KB")
     for name, c in d["model_check"].items():
