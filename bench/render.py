@@ -4,6 +4,10 @@
     .venv/bin/python bench/render.py --quick    # K=2 payloads, still whole videos
     .venv/bin/python bench/render.py --levers   # also the runner with other settings (full mode, tabs,
                                                 # concurrency, jpeg quality, x264 preset, crf)
+    .venv/bin/python bench/render.py --steady 120   # a long run of 120 demo users: steady-state CPU per
+                                                    # video, segment reuse, a 30,000-user projection
+                                                    # (bench/render_steady.py; ~40 min on 2 cores)
+    .venv/bin/python bench/render.py --rss 200  # one worker, 200 distinct demo users: memory after each
 
 Both sides render the same K payloads from remotion/samples, whole videos (1080x1920, 30 fps) plus
 the poster, in one run on one machine:
@@ -444,7 +448,7 @@ def main() -> None:
     parser.add_argument("--warm", action="store_true", help="also the runner with every scene already in the segment cache")
     parser.add_argument("--steady", type=int, default=0, metavar="N", help="only: a long run of N demo users (bench/render_steady.py)")
     parser.add_argument("--steady-analyse", type=Path, default=None, metavar="RAW", help="only: the report of a --steady run's raw figures again")
-    parser.add_argument("--rss", type=int, default=0, metavar="N", help="only: N renders on one worker, its memory after each")
+    parser.add_argument("--rss", type=int, default=0, metavar="N", help="only: N renders of distinct demo users on one worker, its memory after each")
     parser.add_argument("--rss-scale", type=float, default=0.5, help="scale of the --rss renders")
     args = parser.parse_args()
     if args.chart:

@@ -14,8 +14,8 @@ the 2 naive users against the naive ones, peak memory; then a cost model,
 
     worker CPU-s of a job = a * frames captured + b * segments made + c * [anything captured] + d
 
-(c: the capture tab's start, d: poster, assembly, audio, worker overhead), fitted by least squares on
-the first half's jobs (d measured on the all-cached videos), plus the runner's own CPU per video
+(c: the capture tab's start, d: poster, assembly, audio, worker overhead), fitted by non-negative
+least squares on the first half's jobs (d measured on the all-cached videos), plus the runner's own CPU per video
 (whole-tree CPU minus the jobs' worker CPU). With the scene statistics of the whole demo population (remotion/worker/bin/scene-stats.mjs)
 in claim order (locale, dream total: queue.claim_group) through a segment cache, the model
 predicts this run (checked against the measurement) and projects the 30,000-user campaign: on one
@@ -93,6 +93,28 @@ def least_squares(rows: list[list[float]], ys: list[float]) -> list[float]:
                 f = a[r][col] / a[col][col]
                 a[r] = [x - f * y for x, y in zip(a[r], a[col], strict=True)]
     return [a[i][n] / a[i][i] if abs(a[i][i]) > 1e-9 else 0.0 for i in range(n)]
+
+
+def non_negative_least_squares(rows: list[list[float]], ys: list[float]) -> list[float]:
+    """Least squares with every coefficient >= 0 (a cost is never negative): the best of the
+    unconstrained fits over every subset of the columns whose coefficients all come out >= 0.
+    Frames, segments and the capture tab move together, so an unconstrained fit can trade one
+    against another into negative costs that only cancel out on videos like the fitted ones."""
+    n = len(rows[0])
+    best: tuple[float, list[float]] | None = None
+    for mask in range(1 << n):
+        cols = [i for i in range(n) if mask >> i & 1]
+        coef = [0.0] * n
+        if cols:
+            for i, c in zip(cols, least_squares([[r[i] for i in cols] for r in rows], ys), strict=True):
+                coef[i] = c
+        if any(c < 0 for c in coef):
+            continue
+        residual = sum((y - sum(c * x for c, x in zip(coef, r, strict=True))) ** 2 for r, y in zip(rows, ys, strict=True))
+        if best is None or residual < best[0]:
+            best = (residual, coef)
+    assert best is not None  # the empty subset always qualifies
+    return best[1]
 
 
 def predict(coef: list[float], per_video_s: float, sim: list[dict[str, int]]) -> float:
@@ -173,8 +195,8 @@ def analyse(raw: dict[str, Any]) -> dict[str, Any]:
     # videos whose scenes were all cached; the rest fitted on the first half's jobs; the runner's
     # own CPU per video beside it
     fixed_s = warm["worker_cpu_s"]
-    coef = least_squares([features(j["frames_captured"], j["scenes"] - j["scenes_cached"]) for j in first["jobs"]],
-                         [j["cpu_s"] - fixed_s for j in first["jobs"]])
+    coef = non_negative_least_squares([features(j["frames_captured"], j["scenes"] - j["scenes_cached"]) for j in first["jobs"]],
+                                      [j["cpu_s"] - fixed_s for j in first["jobs"]])
     runner_s = (first["cpu_s"] - sum(j["cpu_s"] for j in first["jobs"])) / first["videos"]
     per_video_s = fixed_s + runner_s
     stats = scene_stats(demo_payloads_file())

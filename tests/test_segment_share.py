@@ -15,7 +15,7 @@ import pytest
 
 from render_runner.render.segment_share import SharedSegments, erase_segments, valid_keys
 from render_runner.storage.base import StorageError
-from tests.runner_process import go_command
+from tests.runner_process import RUNNER, go_command
 from tests.s3_server import SeaweedS3
 from tests.warehouse_fixtures import ScratchWarehouse, duckdb_warehouse, make_payload, runner_env
 
@@ -69,6 +69,13 @@ def test_a_scene_is_made_once_per_fleet_and_erased_with_its_user(tmp_path: Path,
         # scene at once, and the cache kept one of the two encodes, an equally good picture.)
         segments = [tmp_path / "cache-b" / f"{k}.h264" for k in json.loads(job["segment_keys"])]
         assert [m for s in segments for m in _frame_md5s(str(s))] == _frame_md5s(job["output_uri"])
+
+    # `status` reports the cache's work: everything reused on the second machine
+    env = runner_env(second)
+    status = json.loads(subprocess.run([RUNNER, "status", "--json"], env=env, capture_output=True, text=True, timeout=120, check=True).stdout)
+    assert status["segment_hit_rate"] == 1.0 and status["frames_captured_per_video"] == 0
+    text = subprocess.run([RUNNER, "status"], env=env, capture_output=True, text=True, timeout=120, check=True).stdout
+    assert "segment cache: 100% of scenes reused, 0 frames captured per video" in text
 
     # user 1 deletes their account: their video's segments leave the shared cache and this machine's
     first.write_payloads([payloads[1]])  # type: ignore[list-item]
