@@ -119,6 +119,8 @@ class Runner:
         self.identity = RenderIdentity.of(bundle.version, options.settings, storage.location, secret, options.share)
         self._fatal: str | None = None  # set when a storage error stops the run
         self.observer = observer or RunObserver()
+        if shared_segments is not None:
+            shared_segments.on_error = lambda message: self.observer.message("warning", f"warning: {message}")
         self.runner_id = new_runner_id()
         self.report = RunReport(runner_id=self.runner_id)
         self.work_root = work_root
@@ -293,6 +295,8 @@ class Runner:
                 pass  # the leases run out instead
             shutil.rmtree(work_dir, ignore_errors=True)
             self.report.elapsed_s = time.monotonic() - started
+            if self.shared_segments is not None:
+                self.observer.message("segments", self.shared_segments.summary())
         if self._fatal:
             raise RecapError(f"stopped the run: {self._fatal} (nothing else was tried; fix the output or its credentials and run `go` again)")
         return self.report

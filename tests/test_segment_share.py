@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from render_runner.render.segment_share import SharedSegments, erase_segments, valid_keys
+from render_runner.render.segment_share import MAX_REPORTED_ERRORS, SharedSegments, erase_segments, valid_keys
 from render_runner.storage.base import StorageError
 from tests.runner_process import RUNNER, go_command
 from tests.s3_server import SeaweedS3
@@ -131,12 +131,31 @@ KEY_A, KEY_B = "a" * 40, "b" * 40
 
 
 def test_an_unreachable_shared_cache_is_skipped_not_fatal(tmp_path: Path) -> None:
-    share = SharedSegments(_Broken())  # type: ignore[arg-type]
+    heard: list[str] = []
+    share = SharedSegments(_Broken(), on_error=heard.append)  # type: ignore[arg-type]
     (tmp_path / f"{KEY_A}.h264").write_bytes(b"segment")
     assert share.fetch_missing([KEY_B], tmp_path) == 0
     assert share.publish([KEY_A], tmp_path) == 0
     assert share.errors and "could not" in share.errors[0]
+    assert heard == share.errors  # the runner logs them as warnings
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"{KEY_A}.h264"]  # no temporary file left
+    for _ in range(MAX_REPORTED_ERRORS * 2):  # an outage: said a bounded number of times
+        share.fetch_missing([KEY_B], tmp_path)
+    assert len(heard) == len(share.errors) == MAX_REPORTED_ERRORS
+    assert share.summary() == f"shared segment cache: 0 segments fetched, 0 published, {MAX_REPORTED_ERRORS} errors"
+
+
+class _MoveFails(_Folder):
+    def move(self, source: str, key: str) -> str:
+        raise StorageError("copy refused", transient=True)
+
+
+def test_a_publish_whose_move_fails_leaves_no_temporary_object(tmp_path: Path) -> None:
+    store = _MoveFails()
+    share = SharedSegments(store)  # type: ignore[arg-type]
+    (tmp_path / f"{KEY_A}.h264").write_bytes(b"segment a")
+    assert share.publish([KEY_A], tmp_path) == 0
+    assert store.objects == {} and share.errors
 
 
 def test_publish_promotes_through_a_temporary_key_and_fetch_fills_only_what_is_missing(tmp_path: Path) -> None:

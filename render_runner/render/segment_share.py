@@ -10,7 +10,8 @@ mounts), a scene is captured and encoded once per fleet instead of once per mach
   then moved to `<key>.h264` (a server-side copy on S3), so a reader never sees half a segment. Two
   machines publishing the same segment waste an upload; the bytes are the same, nothing breaks.
 
-It is a cache: a failure to read or write it never fails a job (the render makes what is missing).
+It is a cache: a failure to read or write it never fails a job (the render makes what is missing);
+the runner logs the failures as warnings and the counts at the end of the run.
 Keys include the template version and the encoder, so segments of an older template are simply
 never asked for again: expire the prefix with a bucket lifecycle rule (e.g. 30 days). Segments
 show names, so erasure deletes the segments a withdrawn user's video showed (runner.erase_withdrawn),
@@ -19,10 +20,13 @@ here and in this machine's cache.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
 import tempfile
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,12 +47,23 @@ def valid_keys(keys: object) -> list[str]:
     return [k for k in keys if isinstance(k, str) and _KEY.fullmatch(k)] if isinstance(keys, list) else []
 
 
+MAX_REPORTED_ERRORS = 20  # an outage fails every call: say it this many times, not once per segment
+
+
 @dataclass
 class SharedSegments:
+    """The shared location, what this run took from it and gave to it, and what went wrong.
+
+    `on_error` hears each of the first MAX_REPORTED_ERRORS failures (the runner logs them as
+    warnings). The render pool calls fetch/publish from several threads at once.
+    """
+
     storage: Storage
+    on_error: Callable[[str], None] = lambda message: None
     fetched: int = 0
     published: int = 0
     errors: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def fetch_missing(self, keys: list[str], local_dir: Path) -> int:
         """Copy the shared segments among `keys` that `local_dir` lacks into it; how many came."""
@@ -65,10 +80,11 @@ class SharedSegments:
                     came += 1
             except (StorageError, OSError) as exc:
                 self._failed(f"shared segment cache: could not fetch a segment ({exc}); rendering it here")
-                return came
+                break
             finally:
                 tmp.unlink(missing_ok=True)
-        self.fetched += came
+        with self._lock:
+            self.fetched += came
         return came
 
     def publish(self, keys: list[str], local_dir: Path) -> int:
@@ -78,22 +94,31 @@ class SharedSegments:
             local = local_dir / f"{key}{SUFFIX}"
             if not local.exists():
                 continue  # not kept locally (the cache is off, or it was evicted already)
+            incoming = f"{TEMP_PREFIX}{key}-{secrets.token_hex(6)}{SUFFIX}"
             try:
                 if self.storage.exists(f"{key}{SUFFIX}"):
                     continue
-                incoming = f"{TEMP_PREFIX}{key}-{secrets.token_hex(6)}{SUFFIX}"
                 self.storage.put(local, incoming, "video/h264")
                 self.storage.move(incoming, f"{key}{SUFFIX}")
                 sent += 1
             except (StorageError, OSError) as exc:
                 self._failed(f"shared segment cache: could not publish a segment ({exc})")
-                return sent
-        self.published += sent
+                with contextlib.suppress(StorageError, OSError):
+                    self.storage.delete(incoming)  # a put whose move failed leaves nothing half-shared
+                break
+        with self._lock:
+            self.published += sent
         return sent
 
+    def summary(self) -> str:
+        return f"shared segment cache: {self.fetched} segments fetched, {self.published} published, {len(self.errors)} errors"
+
     def _failed(self, message: str) -> None:
-        if len(self.errors) < 20:
+        with self._lock:
+            if len(self.errors) >= MAX_REPORTED_ERRORS:
+                return
             self.errors.append(message)
+        self.on_error(message)
 
 
 def erase_segments(keys: list[str], local_dir: Path, shared: SharedSegments | None) -> None:

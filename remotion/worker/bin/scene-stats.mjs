@@ -2,13 +2,13 @@
 // The scenes of every video, for the render bench's cache model (bench/render.py --steady):
 //   node worker/bin/scene-stats.mjs < payloads.jsonl
 // One line per payload, in input order: {"user", "locale", "frames", "scenes": [[key, captured,
-// holdFrames], ...]} where key stands for the scene's segment (cacheKey and frame counts: what
-// segments/segment-cache.mjs keys by, besides the settings every video of a run shares), captured
+// holdFrames], ...]} where key is the scene's segmentKey (segments/segment-cache.mjs) without the
+// template and encoder, which every video of a run shares, captured
 // the frames a sparse render captures for it and holdFrames its spliced hold. Invalid payloads: {"invalid": true}.
-import {createHash} from 'node:crypto';
 import {createInterface} from 'node:readline';
 import {framesToCapture} from '../capture/frames.mjs';
 import {loadLib} from '../lib.mjs';
+import {segmentKey} from '../segments/segment-cache.mjs';
 
 const lib = await loadLib();
 const out = [];
@@ -18,7 +18,7 @@ for await (const line of createInterface({input: process.stdin, crlfDelay: Infin
     const payload = lib.parsePayload(JSON.parse(line));
     const timeline = lib.getTimeline(payload);
     const scenes = framesToCapture(timeline).map(({scene, frames, holdFrames}) => [
-      createHash('sha1').update(JSON.stringify([scene.cacheKey, scene.durationInFrames, frames.length, holdFrames])).digest('hex').slice(0, 16),
+      segmentKey({scene, captured: frames.length, holdFrames, templateVersion: null, encoder: null}),
       frames.length,
       holdFrames,
     ]);

@@ -6,10 +6,11 @@
 //
 // Safe under concurrency: a segment is written under a temporary name and promoted by one rename,
 // so a reader sees a whole segment or none; two workers making the same segment waste work, they
-// never corrupt it (the second rename replaces identical bytes). One cache per machine: sharing it
-// across a fleet (an S3 prefix with the same keys) is not built yet.
+// never corrupt it (the second rename replaces equally good bytes). One cache per machine; the
+// runner shares segments across a fleet (render_runner/render/segment_share.py: `go --segment-cache`,
+// the same keys under an S3 prefix or a shared folder).
 import {createHash} from 'node:crypto';
-import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs';
+import {mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {writeAtomically} from '../files.mjs';
@@ -100,9 +101,5 @@ export class SegmentCache {
       rmSync(e.file, {force: true});
       total -= e.bytes;
     }
-  }
-
-  has(key) {
-    return this.maxBytes > 0 && existsSync(this.file(key));
   }
 }
